@@ -1,0 +1,214 @@
+"""How a route handler is declared: ``@endpoint("GET", "/data/projects/{project_id}")``.
+
+The decorator does, in one place, what every handler needs: open a read or write unit of work,
+authenticate the caller (Bearer header or cookie), hand the handler a ``Ctx``, commit, publish
+the events of the change, and turn the handler's return value into a JSON response. A handler
+then only parses its input, calls a service and returns a dict, a list, ``(body, status)`` or a
+Litestar ``Response``.
+
+A handler returning an error as ``(body, status)`` (rather than raising) keeps the writes done
+so far: that is how a failed login still counts the failed attempt.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, route
+from litestar.datastructures import UploadFile
+from litestar.handlers import HTTPRouteHandler
+from ua_parser import parse_user_agent
+
+from ..app_state import AppState
+from ..context import Ctx
+from ..errors import EMPTY_BODY_MESSAGE, WrongParameter
+from ..services import identity, tokens
+
+BROWSER_FAMILIES = frozenset(
+    {
+        "Brave", "Chrome", "Chrome Mobile", "Chrome Mobile iOS", "Edge", "Firefox",
+        "Mobile Safari", "Opera", "Safari", "Vivaldi", "Chromium", "HeadlessChrome",
+    }
+)  # fmt: skip
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    auth: bool = True,
+    write: bool | None = None,
+    person_only: bool = False,
+    token_type: str = "access",
+    allow_restricted: bool = False,
+    name: str | None = None,
+) -> Callable[[Handler], HTTPRouteHandler]:
+    """Declare a route. Path parameters are plain strings (ids are checked by the services)."""
+    method = method.upper()
+    is_write = method != "GET" if write is None else write
+
+    def decorate(handler: Handler) -> HTTPRouteHandler:
+        signature = inspect.signature(handler)
+        path_names = [key for key in signature.parameters if key not in ("ctx", "request")]
+        wants_request = "request" in signature.parameters
+
+        async def wrapper(request: Request, **path_params: str) -> Response:
+            state: AppState = request.app.state.kitsu
+            database = state.db
+            unit = database.write() if is_write else database.read()
+            async with unit as conn:
+                ctx = Ctx(
+                    conn=conn,
+                    state=state,
+                    client_ip=client_ip(request),
+                    is_browser=is_browser(request),
+                    params=query(request),
+                )
+                if auth:
+                    ctx.actor = await identity.authenticate(
+                        ctx,
+                        request_token(request, token_type),
+                        token_type=token_type,
+                        allow_restricted=allow_restricted,
+                    )
+                    if person_only:
+                        identity.require_person(ctx.actor)
+                kwargs: dict[str, Any] = dict(path_params)
+                if wants_request:
+                    kwargs["request"] = request
+                result = await handler(ctx, **kwargs)
+            if ctx.pending_events:
+                await state.bus.publish(ctx.pending_events)
+            return to_response(result)
+
+        wrapper.__name__ = handler.__name__
+        wrapper.__qualname__ = handler.__qualname__
+        wrapper.__module__ = handler.__module__
+        wrapper.__doc__ = handler.__doc__
+        parameters = [
+            inspect.Parameter(
+                "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
+            )
+        ] + [
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=str)
+            for key in path_names
+        ]
+        wrapper.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {
+            "request": Request,
+            **{key: str for key in path_names},
+            "return": Response,
+        }
+        litestar_path = path
+        for key in path_names:
+            litestar_path = litestar_path.replace("{" + key + "}", "{" + key + ":str}")
+        return route(
+            litestar_path,
+            http_method=[method],
+            name=name or f"{method.lower()}:{path}",
+            status_code=200,
+        )(wrapper)
+
+    return decorate
+
+
+def to_response(result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    status = 200
+    if isinstance(result, tuple):
+        result, status = result
+    if status == 204 or result is None:
+        return Response(content=b"", status_code=status if status != 200 else 204)
+    return json_response(result, status)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        content=msgspec.json.encode(body),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+# ---- request helpers -------------------------------------------------------------------------
+def request_token(request: Request, token_type: str = "access") -> str | None:
+    """The JWT from the cookie (as Zou looks there first) or the ``Authorization`` header."""
+    cookie = tokens.ACCESS_COOKIE if token_type == "access" else tokens.REFRESH_COOKIE
+    if request.cookies.get(cookie):
+        return request.cookies[cookie]
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    parts = header.split()
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        from ..errors import ApiError
+
+        raise ApiError(
+            422, {"msg": "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'"}
+        )
+    return parts[1]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.headers.get("x-real-ip") or (request.client.host if request.client else None)
+
+
+def is_browser(request: Request) -> bool:
+    agent = request.headers.get("user-agent", "")
+    if not agent:
+        return False
+    parsed = parse_user_agent(agent)
+    return parsed is not None and parsed.family in BROWSER_FAMILIES
+
+
+def query(request: Request) -> dict[str, str]:
+    """Query parameters, first value of each (Flask's ``request.args`` semantics)."""
+    params: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, value)
+    return params
+
+
+def query_list(request: Request, name: str) -> list[str]:
+    return list(request.query_params.getall(name, []))
+
+
+async def json_body(request: Request, required: bool = True) -> Any:
+    """The JSON body; 400 "Data are empty..." when missing or not JSON and ``required``."""
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise WrongParameter(EMPTY_BODY_MESSAGE)
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        if required:
+            raise WrongParameter(EMPTY_BODY_MESSAGE) from None
+        return None
+
+
+async def arguments(request: Request) -> dict[str, Any]:
+    """Zou's lenient argument reading: JSON body, else form fields, then the query string."""
+    content_type = request.headers.get("content-type", "")
+    data: dict[str, Any] = {}
+    if "multipart/form-data" in content_type or "application/x-www-form-urlencoded" in content_type:
+        form = await request.form()
+        for key, value in form.multi_items():
+            if not isinstance(value, UploadFile):
+                data.setdefault(key, value)
+    else:
+        body = await json_body(request, required=False)
+        if isinstance(body, dict):
+            data.update(body)
+    for key, value in query(request).items():
+        data.setdefault(key, value)
+    return data

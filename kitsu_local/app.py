@@ -1,0 +1,86 @@
+"""The ASGI application: ``create_app()`` builds Litestar with every API route under ``/api``,
+Zou's error bodies for every failure, and the web UI at ``/``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request, Response, Router
+from litestar.config.cors import CORSConfig
+from litestar.exceptions import HTTPException, NotFoundException
+
+from .api import ROUTE_HANDLERS
+from .api.endpoint import json_response
+from .app_state import AppState
+from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
+from .services import init_data
+from .settings import Settings
+from .webui import web_ui_handlers
+
+log = logging.getLogger("kitsu_local")
+
+API_PREFIX = "/api"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def create_app(settings: Settings | None = None, state: AppState | None = None) -> Litestar:
+    settings = settings or Settings()
+    state = state or AppState.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await init_data.prepare_database(state)
+        try:
+            yield
+        finally:
+            await state.db.dispose()
+
+    cors = None
+    origins = [item for item in settings.cors_allowed_origins.split(";") if item]
+    if origins:
+        cors = CORSConfig(allow_origins=origins, allow_credentials=True)
+
+    app = Litestar(
+        route_handlers=[Router(API_PREFIX, route_handlers=ROUTE_HANDLERS), *web_ui_handlers()],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
+        after_request=_security_headers,
+        lifespan=[lifespan],
+        cors_config=cors,
+        request_max_body_size=None,
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.kitsu = state
+    return app
+
+
+def _api_error(_: Request, error: ApiError) -> Response:
+    return json_response(error.body, error.status_code)
+
+
+def _http_error(_: Request, error: HTTPException) -> Response:
+    if isinstance(error, NotFoundException) or error.status_code == 404:
+        return json_response({"error": True, "message": NOT_FOUND_MESSAGE}, 404)
+    return json_response({"error": True, "message": str(error.detail)}, error.status_code)
+
+
+def _unexpected_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return json_response({"error": True, "message": INTERNAL_ERROR_MESSAGE}, 500)
+
+
+async def _security_headers(response: Response) -> Response:
+    for key, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(key, value)
+    return response

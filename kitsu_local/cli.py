@@ -1,0 +1,92 @@
+"""The ``kitsu-local`` command: serve, init-db, create-admin, routes, version.
+
+Settings come from ``KITSU_LOCAL_*`` environment variables (see ``settings.py``); ``serve``
+creates and initialises the database when it is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from . import ZOU_COMPATIBLE_VERSION, __version__
+from .settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """kitsu-local: the Kitsu (Zou) API on one machine."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default 8080).")
+@click.option("--log-level", default="info", show_default=True)
+def serve(host: str | None, port: int | None, log_level: str) -> None:
+    """Serve the API (under /api) and the web UI (at /) with uvicorn, in one process."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = Settings()
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"kitsu-local {__version__}: data in {settings.data_dir}")
+    click.echo(f"API on http://{host}:{port}/api")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, lifespan="on")
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create the database (if missing) and fill Zou's default data."""
+    from .app_state import AppState
+    from .services.init_data import prepare_database
+
+    state = AppState.from_settings(Settings())
+
+    async def run() -> None:
+        await prepare_database(state)
+        await state.db.dispose()
+
+    asyncio.run(run())
+    click.echo(f"Database ready: {state.settings.resolved_database_url}")
+
+
+@main.command("create-admin")
+@click.argument("email")
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--first-name", default="Super", show_default=True)
+@click.option("--last-name", default="Admin", show_default=True)
+def create_admin(email: str, password: str, first_name: str, last_name: str) -> None:
+    """Create a studio admin, or make an existing person admin with this password."""
+    from .services.admin import create_or_update_admin
+
+    try:
+        created = asyncio.run(
+            create_or_update_admin(Settings(), email, password, first_name, last_name)
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Admin {email} {'created' if created else 'updated'}.")
+
+
+@main.command()
+@click.option("--missing", is_flag=True, help="List the catalogue endpoints not served yet.")
+def routes(missing: bool) -> None:
+    """Compare the served routes with the API catalogue (675 endpoints)."""
+    from .coverage import coverage_report
+
+    report = coverage_report()
+    click.echo(report.render(show_missing=missing))
+
+
+@main.command()
+def version() -> None:
+    """Print the versions."""
+    click.echo(f"kitsu-local {__version__} (Zou API {ZOU_COMPATIBLE_VERSION})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Every table of the schema (SQLModel), and ``metadata`` to create them."""
+
+from sqlmodel import SQLModel
+
+from .breakdown import (
+    AssetInstance,
+    AssetInstanceLink,
+    Entity,
+    EntityConceptLink,
+    EntityLink,
+    EntityVersion,
+)
+from .chats import Chat, ChatMessage, ChatParticipant
+from .files import OutputFile, WorkingFile
+from .people import DayOff, DepartmentLink, DesktopLoginLog, LoginLog, Person
+from .playlists import BuildJob, Playlist, PlaylistShareLink
+from .projects import (
+    Budget,
+    BudgetEntry,
+    DepartmentMetadataDescriptorLink,
+    MetadataDescriptor,
+    Milestone,
+    ProductionScheduleVersion,
+    ProductionScheduleVersionTaskLink,
+    ProductionScheduleVersionTaskLinkPersonLink,
+    Project,
+    ProjectAssetTypeLink,
+    ProjectPersonLink,
+    ProjectPreviewBackgroundFileLink,
+    ProjectStatusAutomationLink,
+    ProjectTaskStatusLink,
+    ProjectTaskTypeLink,
+    ProjectTemplate,
+    ProjectTemplateAssetTypeLink,
+    ProjectTemplatePreviewBackgroundFileLink,
+    ProjectTemplateStatusAutomationLink,
+    ProjectTemplateTaskStatusLink,
+    ProjectTemplateTaskTypeLink,
+    ScheduleItem,
+)
+from .reference import (
+    CustomAction,
+    Department,
+    EntityType,
+    FileStatus,
+    HardwareItem,
+    HardwareItemDepartmentLink,
+    Organisation,
+    OutputType,
+    Plugin,
+    PreviewBackgroundFile,
+    ProjectStatus,
+    SalaryScale,
+    Software,
+    SoftwareDepartmentLink,
+    StatusAutomation,
+    Studio,
+    TaskStatus,
+    TaskType,
+    TaskTypeAssetTypeLink,
+)
+from .search_filters import SearchFilter, SearchFilterGroup
+from .system import ApiEvent, DataImportError, KeyValue
+from .tasks import (
+    AttachmentFile,
+    Comment,
+    CommentAcknoledgments,
+    CommentDepartmentMentions,
+    CommentMentions,
+    CommentPreviewLink,
+    News,
+    Notification,
+    PreviewFile,
+    Subscription,
+    Task,
+    TaskPersonLink,
+    TimeSpent,
+)
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ApiEvent", "AssetInstance", "AssetInstanceLink", "AttachmentFile", "Budget", "BudgetEntry",
+    "BuildJob", "Chat", "ChatMessage", "ChatParticipant", "Comment", "CommentAcknoledgments",
+    "CommentDepartmentMentions", "CommentMentions", "CommentPreviewLink", "CustomAction",
+    "DataImportError", "DayOff", "Department", "DepartmentLink",
+    "DepartmentMetadataDescriptorLink", "DesktopLoginLog", "Entity", "EntityConceptLink",
+    "EntityLink", "EntityType", "EntityVersion", "FileStatus", "HardwareItem",
+    "HardwareItemDepartmentLink", "KeyValue", "LoginLog", "MetadataDescriptor", "Milestone",
+    "News", "Notification", "Organisation", "OutputFile", "OutputType", "Person", "Playlist",
+    "PlaylistShareLink", "Plugin", "PreviewBackgroundFile", "PreviewFile",
+    "ProductionScheduleVersion", "ProductionScheduleVersionTaskLink",
+    "ProductionScheduleVersionTaskLinkPersonLink", "Project", "ProjectAssetTypeLink",
+    "ProjectPersonLink", "ProjectPreviewBackgroundFileLink", "ProjectStatus",
+    "ProjectStatusAutomationLink", "ProjectTaskStatusLink", "ProjectTaskTypeLink",
+    "ProjectTemplate", "ProjectTemplateAssetTypeLink", "ProjectTemplatePreviewBackgroundFileLink",
+    "ProjectTemplateStatusAutomationLink", "ProjectTemplateTaskStatusLink",
+    "ProjectTemplateTaskTypeLink", "SalaryScale", "ScheduleItem", "SearchFilter",
+    "SearchFilterGroup", "Software", "SoftwareDepartmentLink", "StatusAutomation", "Studio",
+    "Subscription", "Task", "TaskPersonLink", "TaskStatus", "TaskType", "TaskTypeAssetTypeLink",
+    "TimeSpent", "WorkingFile", "metadata",
+]  # fmt: skip

@@ -1,0 +1,52 @@
+"""Fixtures: one real server for the session (a real SQLite file, real HTTP on a free port),
+an admin client, and a small studio with a person of every role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .support.api import Api
+from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
+from .support.studio import Studio, build_studio
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    instance = Server(tmp_path_factory.mktemp("kitsu-local-data")).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def admin(server: Server) -> Api:
+    client = Api(server.api)
+    client.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    return client
+
+
+@pytest.fixture(scope="session")
+def anonymous(server: Server) -> Api:
+    return Api(server.api)
+
+
+@pytest.fixture(scope="session")
+def studio(admin: Api) -> Studio:
+    return build_studio(admin)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start an extra server with its own settings (``start_server(enforce_2fa="true")``)."""
+    started: list[Server] = []
+
+    def start(**settings: str) -> Server:
+        instance = Server(tmp_path / f"server-{len(started)}", **settings).start()
+        started.append(instance)
+        return instance
+
+    yield start
+    for instance in started:
+        instance.stop()
