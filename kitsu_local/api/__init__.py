@@ -1,5 +1,12 @@
 """Every route of the API, gathered from the area modules (each starts with its path table)."""
 
-from . import auth, crud, status
+from . import auth, breakdown, crud, projects, search, status
 
-ROUTE_HANDLERS = [*status.ROUTES, *auth.ROUTES, *crud.ROUTES]
+ROUTE_HANDLERS = [
+    *status.ROUTES,
+    *auth.ROUTES,
+    *breakdown.ROUTES,
+    *projects.ROUTES,
+    *search.ROUTES,
+    *crud.ROUTES,
+]

@@ -48,14 +48,25 @@ def endpoint(
     token_type: str = "access",
     allow_restricted: bool = False,
     name: str | None = None,
+    path_params: tuple[str, ...] | None = None,
 ) -> Callable[[Handler], HTTPRouteHandler]:
-    """Declare a route. Path parameters are plain strings (ids are checked by the services)."""
+    """Declare a route. Path parameters are plain strings (ids are checked by the services);
+    they are the handler's parameters besides ``ctx`` and ``request``, or ``path_params`` for a
+    handler taking them as ``**path``."""
     method = method.upper()
     is_write = method != "GET" if write is None else write
 
     def decorate(handler: Handler) -> HTTPRouteHandler:
         signature = inspect.signature(handler)
-        path_names = [key for key in signature.parameters if key not in ("ctx", "request")]
+        path_names = (
+            list(path_params)
+            if path_params is not None
+            else [
+                key
+                for key, parameter in signature.parameters.items()
+                if key not in ("ctx", "request") and parameter.kind is not parameter.VAR_KEYWORD
+            ]
+        )
         wants_request = "request" in signature.parameters
 
         async def wrapper(request: Request, **path_params: str) -> Response:

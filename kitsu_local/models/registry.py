@@ -459,4 +459,16 @@ def spec_for_route(route: str) -> ModelSpec:
 
 @cache
 def spec_for_table(table_name: str) -> ModelSpec:
-    return next(spec for spec in REGISTRY if spec.table_name == table_name)
+    """The registry entry of a table; tables without CRUD route get a plain one (serialization
+    of link tables such as ``project_task_status_link``)."""
+    for spec in REGISTRY:
+        if spec.table_name == table_name:
+            return spec
+    from .. import models
+
+    model = next(
+        value
+        for name in models.__all__
+        if getattr(value := getattr(models, name), "__tablename__", None) == table_name
+    )
+    return ModelSpec("", model)

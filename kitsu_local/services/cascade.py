@@ -76,6 +76,48 @@ async def remove_task(ctx: Ctx, task: Row, force: bool = False) -> None:
     )
 
 
+async def remove_entity(ctx: Ctx, entity: Row, force: bool) -> None:
+    """Delete an entity; with ``force`` its children, tasks, casting, versions, files and
+    instances go first (otherwise the database refuses while any of them remain)."""
+    conn = ctx.conn
+    entity_id = entity["id"]
+    if force:
+        for child in await rows.fetch_where(conn, Entity, Entity.parent_id == entity_id):
+            await remove_entity(ctx, child, force=True)
+        for task in await rows.fetch_where(conn, Task, Task.entity_id == entity_id):
+            await remove_task(ctx, task, force=True)
+        await rows.delete_where(conn, EntityVersion, EntityVersion.entity_id == entity_id)
+        await rows.delete_where(conn, Subscription, Subscription.entity_id == entity_id)
+        outputs = select(OutputFile.id).where(
+            (OutputFile.entity_id == entity_id) | (OutputFile.temporal_entity_id == entity_id)
+        )
+        await conn.execute(
+            update(PreviewFile)
+            .where(PreviewFile.source_file_id.in_(outputs))
+            .values(source_file_id=None)
+        )
+        await rows.delete_where(conn, OutputFile, OutputFile.id.in_(outputs))
+        await rows.delete_where(conn, WorkingFile, WorkingFile.entity_id == entity_id)
+        instances = select(AssetInstance.id).where(
+            (AssetInstance.asset_id == entity_id)
+            | (AssetInstance.scene_id == entity_id)
+            | (AssetInstance.target_asset_id == entity_id)
+        )
+        await rows.delete_where(
+            conn, AssetInstanceLink, AssetInstanceLink.asset_instance_id.in_(instances)
+        )
+        await rows.delete_where(conn, AssetInstance, AssetInstance.id.in_(instances))
+        await conn.execute(
+            update(Entity).where(Entity.source_id == entity_id).values(source_id=None)
+        )
+    await rows.delete_where(conn, AssetInstanceLink, AssetInstanceLink.entity_id == entity_id)
+    for link in (EntityLink, EntityConceptLink):
+        table = link.__table__
+        await rows.delete_where(conn, link, table.c.entity_in_id == entity_id)
+        await rows.delete_where(conn, link, table.c.entity_out_id == entity_id)
+    await rows.delete_row(conn, Entity, entity_id)
+
+
 async def remove_preview_file(ctx: Ctx, preview: Row) -> None:
     """Delete a preview file and every reference to it."""
     await _remove_previews(ctx, [preview["id"]])
@@ -176,6 +218,11 @@ async def remove_project(ctx: Ctx, project: Row, force: bool) -> None:
         for model in (MetadataDescriptor, Milestone, ScheduleItem, ProductionScheduleVersion, SearchFilter,
                       SearchFilterGroup):  # fmt: skip
             await rows.delete_where(conn, model, model.__table__.c.project_id == project_id)
+    else:
+        # The event log is not production data: keep it, unscoped, when the project goes.
+        await conn.execute(
+            update(ApiEvent).where(ApiEvent.project_id == project_id).values(project_id=None)
+        )
     for link in (
         ProjectPersonLink, ProjectTaskTypeLink, ProjectTaskStatusLink, ProjectAssetTypeLink,
         ProjectStatusAutomationLink, ProjectPreviewBackgroundFileLink,

@@ -242,4 +242,23 @@ async def check_working_file_update(ctx: Ctx, row: Row, data: dict[str, Any]) ->
     await require_task_action_access(ctx, task)
 
 
-__all__ = ["OutputFile", "PreviewFileHooks"]
+async def get_file(ctx: Ctx, file_id: str) -> dict[str, Any]:
+    """GET /data/files/{id}: a working file, else an output file (project members)."""
+    from ..models.registry import spec_for_table
+
+    working = await rows.fetch_one(ctx.conn, WorkingFile, rows.check_id(file_id))
+    if working is not None:
+        task = (
+            await rows.fetch_one(ctx.conn, Task, working["task_id"]) if working["task_id"] else None
+        )
+        ctx.me.require_member(task["project_id"] if task else None)
+        return serialize_plain(spec_for_table("working_file"), [working])[0]
+    output = await rows.fetch_or_404(ctx.conn, OutputFile, file_id)
+    entity = (
+        await rows.fetch_one(ctx.conn, Entity, output["entity_id"]) if output["entity_id"] else None
+    )
+    ctx.me.require_member(entity["project_id"] if entity else None)
+    spec = spec_for_table("output_file")
+    return (await spec.hooks.present(ctx, spec, [output], serialize_plain(spec, [output]), "read"))[
+        0
+    ]

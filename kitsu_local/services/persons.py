@@ -208,7 +208,7 @@ class PersonHooks(CrudHooks):
     def unfilterable(self, ctx: Ctx) -> frozenset[str]:
         if ctx.me.is_admin:
             return frozenset()
-        return frozenset(name for name in Person.__table__.c if name not in MINIMAL_FILTER_FIELDS)
+        return frozenset(column.name for column in Person.__table__.columns) - MINIMAL_FILTER_FIELDS
 
     async def serialize_safe(
         self, ctx: Ctx, spec: ModelSpec, person_rows: list[Row], relations: bool

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..models import (
@@ -29,8 +30,10 @@ from ..models import (
     ProjectTemplateStatusAutomationLink,
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
+    TaskStatus,
+    TaskType,
 )  # fmt: skip
-from ..models.base import PROJECT_STYLES
+from ..models.base import PROJECT_STYLES, ROLES
 from ..models.spec import Row
 from . import rows
 from .crud import CrudHooks
@@ -178,7 +181,9 @@ class ProjectHooks(CrudHooks):
         await remove_project(ctx, row, force)
 
     async def event(self, ctx, spec, action, row):
-        return f"project:{action}", {"project_id": row["id"]}, row["id"]
+        # As in Zou, the CRUD events of a project are not scoped to it (the row has no
+        # project_id column): they stay readable once the project is gone.
+        return f"project:{action}", {"project_id": row["id"]}, None
 
 
 async def check_project_read(ctx: Ctx, row: Row) -> None:
@@ -390,3 +395,64 @@ class MetadataDescriptorHooks(CrudHooks):
         if values.get("choices") is None:
             values["choices"] = []
         return values
+
+
+# ==== project settings links =================================================================
+async def link_task_status(ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
+    """Create or update the link of a task status to a project (priority, board roles)."""
+    return await _link_setting(
+        ctx, args, ProjectTaskStatusLink, "task_status_id", TaskStatus,
+        extra={"roles_for_board": _roles(args.get("roles_for_board"))},
+    )  # fmt: skip
+
+
+async def link_task_type(ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
+    """Create or update the link of a task type to a project (priority)."""
+    return await _link_setting(ctx, args, ProjectTaskTypeLink, "task_type_id", TaskType, extra={})
+
+
+def _roles(value: Any) -> list[str]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    roles = [role for role in values if isinstance(role, str)]
+    invalid = [role for role in roles if role not in ROLES]
+    if invalid or len(roles) != len(values):
+        raise WrongParameter(
+            f"Invalid roles_for_board: {values!r}. Allowed roles: {', '.join(ROLES)}."
+        )
+    return roles
+
+
+async def _link_setting(
+    ctx: Ctx, args: dict[str, Any], link: Any, key: str, target: Any, extra: dict[str, Any]
+) -> dict[str, Any]:
+    from .. import events
+    from ..models.registry import spec_for_table
+    from .crud import serialize_plain
+
+    project_id = args.get("project_id")
+    if not project_id:
+        raise WrongParameter("project_id is required.")
+    ctx.me.require_manager(project_id if isinstance(project_id, str) else None)
+    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
+    if not is_valid_id(args.get(key)):
+        raise WrongParameter(f"{key} is required and must be a valid UUID")
+    await rows.fetch_or_404(ctx.conn, target, args[key])
+    try:
+        priority = int(args.get("priority", 1)) if args.get("priority") is not None else None
+    except (TypeError, ValueError):
+        raise WrongParameter("priority must be an integer.") from None
+    table = link.__table__
+    existing = await rows.first_where(
+        ctx.conn, link, table.c.project_id == project["id"], table.c[key] == args[key].lower()
+    )
+    values = {"priority": priority, **extra}
+    if existing is None:
+        row = await rows.insert_row(
+            ctx.conn, link, {"project_id": project["id"], key: args[key].lower(), **values}
+        )
+    else:
+        row = await rows.update_row(ctx.conn, link, existing["id"], values)
+    await events.emit(ctx, "project:update", {}, project["id"])
+    return serialize_plain(spec_for_table(table.name), [row])[0]

@@ -45,7 +45,9 @@ class Api:
     # Shortcuts asserting success, for fixtures building data.
     def ok(self, method: str, path: str, expected: int = 200, **kwargs: Any) -> Any:
         response = self.request(method, path, **kwargs)
-        assert response.status_code == expected, f"{method} {path}: {response.status_code} {response.text}"
+        assert response.status_code == expected, (
+            f"{method} {path}: {response.status_code} {response.text}"
+        )
         return response.json() if response.content else None
 
     def create(self, route: str, **values: Any) -> dict[str, Any]:

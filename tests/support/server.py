@@ -64,7 +64,16 @@ class Server:
             cli("create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD, env=self.env)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kitsu_local", "serve", "--port", str(self.port), "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "kitsu_local",
+                "serve",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

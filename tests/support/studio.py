@@ -63,11 +63,15 @@ def build_studio(admin: Api) -> Studio:
         studio.task_types.setdefault(f"{task_type['name']}/{task_type['for_entity']}", task_type)
     studio.statuses = {item["short_name"]: item for item in admin.ok("GET", "/data/task-status")}
     entity = lambda **values: admin.create("entities", **values)  # noqa: E731
-    studio.asset = entity(name=unique("Bob"), project_id=project["id"], entity_type_id=studio.types["Character"])
+    studio.asset = entity(
+        name=unique("Bob"), project_id=project["id"], entity_type_id=studio.types["Character"]
+    )
     studio.other_asset = entity(
         name=unique("Prop"), project_id=other_project["id"], entity_type_id=studio.types["Prop"]
     )
-    studio.sequence = entity(name=unique("SQ"), project_id=project["id"], entity_type_id=studio.types["Sequence"])
+    studio.sequence = entity(
+        name=unique("SQ"), project_id=project["id"], entity_type_id=studio.types["Sequence"]
+    )
     studio.shot = entity(
         name=unique("SH"),
         project_id=project["id"],

@@ -1,0 +1,103 @@
+"""Start the same app as ``kitsu-local serve`` on a free loopback port in a background thread,
+open a pywebview window on it, and stop the server cleanly when the window closes.
+
+Without a GUI toolkit (no display, no GTK/Qt backend for pywebview), the shell says so, opens
+the system browser instead and serves until Ctrl-C: the app stays usable headless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import threading
+import time
+import webbrowser
+
+import uvicorn
+
+from kitsu_local.app import create_app
+from kitsu_local.settings import Settings
+
+log = logging.getLogger("ui_shell")
+TITLE = "kitsu-local"
+
+
+class BackgroundServer:
+    """uvicorn serving the app in a daemon thread; ``stop()`` shuts it down gracefully."""
+
+    def __init__(self, settings: Settings, port: int):
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, name="kitsu-local-server", daemon=True
+        )
+        self.url = f"http://127.0.0.1:{port}/"
+
+    def start(self, timeout: float = 30) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the kitsu-local server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="kitsu-local desktop app")
+    parser.add_argument(
+        "--port", type=int, default=None, help="loopback port (default: a free one)"
+    )
+    parser.add_argument("--headless", action="store_true", help="serve without opening a window")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    settings = Settings()
+    server = BackgroundServer(settings, args.port or free_port())
+    server.start()
+    log.info(
+        "kitsu-local is running at %s (API at %sapi, data in %s)",
+        server.url,
+        server.url,
+        settings.data_dir,
+    )
+    try:
+        if args.headless or not open_window(server.url):
+            if not args.headless:
+                webbrowser.open(server.url)
+            log.info("Press Ctrl-C to stop.")
+            while server.thread.is_alive():
+                time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def open_window(url: str) -> bool:
+    """Show the app in a pywebview window until it is closed; False when no GUI is available."""
+    try:
+        import webview
+    except ImportError:
+        log.info("pywebview is not installed: opening the browser instead.")
+        return False
+    try:
+        webview.create_window(TITLE, url, width=1280, height=800)
+        webview.start()
+    except Exception as error:  # no display or no toolkit backend for pywebview
+        log.info("No desktop window available (%s): opening the browser instead.", error)
+        return False
+    return True
