@@ -1,6 +1,6 @@
 """Every route of the API, gathered from the area modules (each starts with its path table)."""
 
-from . import auth, breakdown, crud, projects, search, status
+from . import auth, breakdown, crud, projects, search, status, tasks
 
 ROUTE_HANDLERS = [
     *status.ROUTES,
@@ -8,5 +8,6 @@ ROUTE_HANDLERS = [
     *breakdown.ROUTES,
     *projects.ROUTES,
     *search.ROUTES,
+    *tasks.ROUTES,
     *crud.ROUTES,
 ]

@@ -31,6 +31,10 @@ class CrudHooks:
     """Model-specific rules around the generic CRUD operations; every method is optional."""
 
     # ---- listing ------------------------------------------------------------------------
+    def uses_filters(self) -> bool:
+        """False for lists that ignore the query string (salary scales)."""
+        return True
+
     def unfilterable(self, ctx: Ctx) -> frozenset[str]:
         """Columns this caller may not filter on (400 "Filtering on x is not allowed.")."""
         return frozenset()
@@ -146,8 +150,9 @@ async def list_rows(ctx: Ctx, spec: ModelSpec, params: Mapping[str, str]) -> Any
     page = -1
     limit = ctx.settings.nb_records_per_page
     if params:
-        query = query.where(*build_filters(ctx, spec, params))
-        query = query.where(*await hooks.extra_filters(ctx, spec, params))
+        if hooks.uses_filters():
+            query = query.where(*build_filters(ctx, spec, params))
+            query = query.where(*await hooks.extra_filters(ctx, spec, params))
         relations = relations or is_true(params.get("relations"))
         page = parse_int(params.get("page"), "page", default=-1)
         limit = parse_int(params.get("limit"), "limit", default=limit)

@@ -110,6 +110,7 @@ class EntityHooks(CrudHooks):
         )
 
     async def prepare_create(self, ctx, spec, data, values):
+        merge_metadata(values, None)
         values["created_by"] = ctx.me.id
         return values
 
@@ -119,10 +120,7 @@ class EntityHooks(CrudHooks):
         return body
 
     async def prepare_update(self, ctx, spec, row, data, values):
-        merged = dict(row["data"] or {})
-        if isinstance(values.get("data"), dict):
-            merged.update(values["data"])
-        values["data"] = merged
+        merge_metadata(values, row)
         await _check_unique_name(ctx, row, values)
         return values
 
@@ -143,6 +141,19 @@ class EntityHooks(CrudHooks):
     async def event(self, ctx, spec, action, row):
         kind = (await entity_kind(ctx, row)).lower()
         return f"{kind}:{action}", {f"{kind}_id": row["id"]}, row["project_id"]
+
+
+async def merge_metadata(values: dict[str, Any], row: Row | None) -> None:
+    """``data`` is an object merged into the stored one on update; null keeps the stored one."""
+    if "data" not in values:
+        return
+    incoming = values["data"]
+    if incoming is None:
+        values.pop("data")
+    elif not isinstance(incoming, dict):
+        raise WrongParameter("data must be a JSON object.")
+    elif row is not None:
+        values["data"] = {**(row["data"] or {}), **incoming}
 
 
 async def _check_unique_name(ctx: Ctx, row: Row, values: dict[str, Any]) -> None:

@@ -198,6 +198,9 @@ class CustomActionHooks(CrudHooks):
 class SalaryScaleHooks(CrudHooks):
     """One row per department x position x seniority, created on listing; never by POST."""
 
+    def uses_filters(self) -> bool:
+        return False
+
     async def prepare_create(self, ctx, spec, data, values):
         raise WrongParameter("Salary scales cannot be created")
 
@@ -222,4 +225,4 @@ class SalaryScaleHooks(CrudHooks):
         ]  # fmt: skip
         if missing:
             await ctx.conn.execute(insert(SalaryScale), missing)
-        return select(spec.table)  # filters are ignored, as in Zou
+        return query

@@ -16,6 +16,7 @@ from ..models.base import utc_now
 from ..models.spec import Row
 from . import rows
 from .crud import CrudHooks
+from .entities import merge_metadata
 
 # What a department supervisor may change on a task of their department.
 SUPERVISOR_TASK_FIELDS = frozenset(
@@ -43,6 +44,7 @@ class TaskHooks(CrudHooks):
             if not is_valid_id(data.get(key)):
                 raise WrongParameter(f"A valid {key} is required.")
         values["name"] = values.get("name") or "main"
+        merge_metadata(values, None)
         if "assignees" in data and not isinstance(data["assignees"], list):
             raise WrongParameter("assignees must be a list.")
         task_type = await rows.fetch_or_404(ctx.conn, TaskType, data["task_type_id"])
@@ -80,10 +82,7 @@ class TaskHooks(CrudHooks):
         return frozenset()
 
     async def prepare_update(self, ctx, spec, row, data, values):
-        if isinstance(values.get("data"), dict):
-            values["data"] = {**(row["data"] or {}), **values["data"]}
-        elif "data" in values and values["data"] is None:
-            values.pop("data")
+        merge_metadata(values, row)
         return values
 
     async def after_update(self, ctx, spec, before, row, data, changes):
@@ -292,3 +291,60 @@ async def touch_last_presence(ctx: Ctx, person_id: str) -> None:
     await ctx.conn.execute(
         update(Person).where(Person.id == person_id).values(last_presence=utc_now().date())
     )
+
+
+async def get_full_task(ctx: Ctx, task_id: str) -> dict[str, Any]:
+    """GET /data/tasks/{id}/full: the task with its entity, project, type, status, assignees,
+    assigner and (for shots, scenes and sequences) its sequence and episode."""
+    from ..models import EntityType, Project, Subscription, TaskStatus
+    from ..models.registry import spec_for_table
+    from ..permissions import require_task_access
+    from .crud import serialize, serialize_plain
+    from .persons import person_dict
+
+    task = await rows.fetch_or_404(ctx.conn, Task, task_id)
+    await require_task_access(ctx, task)
+    item = (await serialize(ctx, spec_for_table("task"), [task], relations=True, view="read"))[0]
+
+    async def plain(model: Any, row_id: str | None) -> dict[str, Any] | None:
+        row = await rows.fetch_one(ctx.conn, model, row_id) if row_id else None
+        return serialize_plain(spec_for_table(model.__tablename__), [row])[0] if row else None
+
+    entity = await plain(Entity, task["entity_id"])
+    entity_type = await plain(EntityType, entity["entity_type_id"]) if entity else None
+    assignees = await rows.fetch_where(ctx.conn, Person, Person.id.in_(item["assignees"]))
+    subscribed = await rows.first_where(
+        ctx.conn,
+        Subscription,
+        Subscription.task_id == task["id"],
+        Subscription.person_id == ctx.me.id,
+    )
+    item.update(
+        entity=entity,
+        entity_type=entity_type,
+        is_subscribed=subscribed is not None,
+        persons=[await person_dict(ctx, person) for person in assignees],
+        project=await plain(Project, task["project_id"]),
+        task_status=await plain(TaskStatus, task["task_status_id"]),
+        task_type=await plain(TaskType, task["task_type_id"]),
+        type="Task",
+    )
+    assigner = (
+        await rows.fetch_one(ctx.conn, Person, task["assigner_id"]) if task["assigner_id"] else None
+    )
+    if assigner is not None:
+        item["assigner"] = await person_dict(ctx, assigner)
+    if entity and entity["parent_id"] and entity_type:
+        if entity_type["name"] == "Sequence":
+            sequence = entity
+        elif entity_type["name"] in ("Shot", "Scene"):
+            sequence = await plain(Entity, entity["parent_id"])
+        else:
+            return item
+        if sequence is not None:
+            item["sequence"] = {**sequence, "type": "Sequence"}
+            if sequence["parent_id"]:
+                episode = await plain(Entity, sequence["parent_id"])
+                if episode is not None:
+                    item["episode"] = {**episode, "type": "Episode"}
+    return item
