@@ -3,6 +3,7 @@ Zou's error bodies for every failure, and the web UI at ``/``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,13 +16,14 @@ from .api import ROUTE_HANDLERS
 from .api.endpoint import json_response
 from .app_state import AppState
 from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
-from .services import init_data
+from .services import init_data, kv
 from .settings import Settings
 from .webui import web_ui_handlers
 
 log = logging.getLogger("kitsu_local")
 
 API_PREFIX = "/api"
+HOUSEKEEPING_SECONDS = 3600
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "SAMEORIGIN",
@@ -37,9 +39,11 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await init_data.prepare_database(state)
+        housekeeping = asyncio.create_task(_purge_expired_state(state))
         try:
             yield
         finally:
+            housekeeping.cancel()
             await state.db.dispose()
 
     cors = None
@@ -63,6 +67,17 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     )
     app.state.kitsu = state
     return app
+
+
+async def _purge_expired_state(state: AppState) -> None:
+    """Drop expired key/value rows (revoked tokens, codes, challenges) every hour."""
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        try:
+            async with state.db.write() as conn:
+                await kv.purge_expired(conn)
+        except Exception:  # housekeeping never stops the server
+            log.exception("purging expired key/value rows failed")
 
 
 def _api_error(_: Request, error: ApiError) -> Response:

@@ -190,6 +190,20 @@ def _to_int(value: Any, name: str) -> int:
     raise InvalidValue(name)
 
 
+# Checked in order: Text before String (a subclass), DateTime before Date.
+_KINDS = (
+    (Boolean, "bool"),
+    (DateTime, "datetime"),
+    (Date, "date"),
+    (Integer, "int"),
+    (Float, "float"),
+    (JSON, "json"),
+    (LargeBinary, "bytes"),
+    (Text, "text"),
+    (String, "string"),
+)
+
+
 def codecs_for(table: Table) -> dict[str, ColumnCodec]:
     return {column.name: _codec(column) for column in table.columns}
 
@@ -200,27 +214,12 @@ def _codec(column: Any) -> ColumnCodec:
         sa_type = sa_type.impl if isinstance(sa_type.impl, TypeEngine) else sa_type.impl()
     info = column.info
     foreign = next(iter(column.foreign_keys), None)
-    if info.get("uuid"):
-        kind = "id"
-    elif isinstance(sa_type, Boolean):
-        kind = "bool"
-    elif isinstance(sa_type, DateTime):
-        kind = "datetime"
-    elif isinstance(sa_type, Date):
-        kind = "date"
-    elif isinstance(sa_type, Integer):
-        kind = "int"
-    elif isinstance(sa_type, Float):
-        kind = "float"
-    elif isinstance(sa_type, JSON):
-        kind = "json"
-    elif isinstance(sa_type, LargeBinary):
-        kind = "bytes"
-    elif isinstance(sa_type, Text):
-        kind = "text"
-    elif isinstance(sa_type, String):
-        kind = "string"
-    else:  # pragma: no cover - every column type of the schema is listed above
+    kind = (
+        "id"
+        if info.get("uuid")
+        else next((name for sa_class, name in _KINDS if isinstance(sa_type, sa_class)), None)
+    )
+    if kind is None:  # pragma: no cover - every column type of the schema is listed
         raise TypeError(f"no codec for {column}")
     return ColumnCodec(
         name=column.name,

@@ -253,9 +253,7 @@ async def require_comment_access(ctx: Ctx, comment: dict[str, Any]) -> None:
     me = ctx.me
     if me.is_admin:
         return
-    task = await rows.fetch_one(ctx.conn, Task, comment["object_id"])
-    if task is None:
-        raise PermissionDenied()
+    task = await task_of_comment(ctx, comment)
     await require_task_access(ctx, task)
     role = me.role_in(task["project_id"])
     if role in ("supervisor", "manager"):
@@ -290,7 +288,9 @@ async def _author_project_role(ctx: Ctx, person_id: str, project_id: str) -> str
     return person["role"] if person else None
 
 
-async def comment_task(ctx: Ctx, comment: dict[str, Any]) -> dict[str, Any] | None:
-    if comment.get("object_type") not in (None, "Task"):
-        return None
-    return await rows.fetch_one(ctx.conn, Task, comment["object_id"])
+async def task_of_comment(ctx: Ctx, comment: dict[str, Any]) -> dict[str, Any]:
+    """The task a comment is about; 403 when there is none (comments only live on tasks)."""
+    task = await rows.fetch_one(ctx.conn, Task, comment["object_id"])
+    if task is None:
+        raise PermissionDenied()
+    return task

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     mail_use_tls: bool = False
     mail_use_ssl: bool = False
     mail_default_sender: str = "no-reply@kitsu-local"
+    # A request waiting on an unreachable SMTP server gives up after this delay.
+    mail_timeout_seconds: float = 10.0
 
     cors_allowed_origins: str = ""
 

@@ -27,39 +27,44 @@ from .base import (
 DEFAULT_ROLES_FOR_BOARD = ["user", "admin", "supervisor", "manager", "vendor"]
 
 
-class Project(BaseTable, table=True):
-    __tablename__ = "project"
+class ProductionSettings(BaseTable):
+    """The settings a project shares with the templates it can be created from."""
+
     name: str = Field(max_length=80, unique=True, index=True)
-    code: str | None = Field(default=None, max_length=80)
     description: str | None = text()
-    shotgun_id: int | None = None
     file_tree: Any = json_field()
     data: Any = json_field()
-    has_avatar: bool | None = False
     fps: str | None = Field(default="25", max_length=10)
     ratio: str | None = Field(default="16:9", max_length=10)
     resolution: str | None = Field(default="1920x1080", max_length=12)
     production_type: str | None = Field(default="short", max_length=20)
     production_style: str = enum_field(PROJECT_STYLES, "2d3d", nullable=False)
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    man_days: int | None = None
-    nb_episodes: int | None = 0
-    episode_span: int | None = 0
     max_retakes: int | None = 0
     is_clients_isolated: bool | None = False
     is_preview_download_allowed: bool | None = False
     is_set_preview_automated: bool | None = False
     homepage: str | None = Field(default="assets", max_length=80)
     is_publish_default_for_artists: bool | None = False
-    is_bot_collaboration_enabled: bool | None = False
     is_single_preview_per_revision: bool | None = False
     is_frame_in_numbering: bool | None = False
     revision_padding: int = 0
     hd_bitrate_compression: int | None = 28
     ld_bitrate_compression: int | None = 6
-    project_status_id: str | None = fk("project_status")
     default_preview_background_file_id: str | None = fk("preview_background_file")
+
+
+class Project(ProductionSettings, table=True):
+    __tablename__ = "project"
+    code: str | None = Field(default=None, max_length=80)
+    shotgun_id: int | None = None
+    has_avatar: bool | None = False
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    man_days: int | None = None
+    nb_episodes: int | None = 0
+    episode_span: int | None = 0
+    is_bot_collaboration_enabled: bool | None = False
+    project_status_id: str | None = fk("project_status")
     # Circular with production_schedule_version: declared without a DB-level FK.
     from_schedule_version_id: str | None = uuid_ref(index=True)
 
@@ -109,30 +114,11 @@ class ProjectPreviewBackgroundFileLink(SQLModel, table=True):
     preview_background_file_id: str = fk("preview_background_file", primary_key=True)
 
 
-class ProjectTemplate(BaseTable, table=True):
+class ProjectTemplate(ProductionSettings, table=True):
+    """A reusable snapshot of project configuration (no team, no entities, no tasks)."""
+
     __tablename__ = "project_template"
-    name: str = Field(max_length=80, unique=True, index=True)
-    description: str | None = text()
-    fps: str | None = Field(default="25", max_length=10)
-    ratio: str | None = Field(default="16:9", max_length=10)
-    resolution: str | None = Field(default="1920x1080", max_length=12)
-    production_type: str | None = Field(default="short", max_length=20)
-    production_style: str = enum_field(PROJECT_STYLES, "2d3d", nullable=False)
-    max_retakes: int | None = 0
-    is_clients_isolated: bool | None = False
-    is_preview_download_allowed: bool | None = False
-    is_set_preview_automated: bool | None = False
-    is_publish_default_for_artists: bool | None = False
-    is_single_preview_per_revision: bool | None = False
-    is_frame_in_numbering: bool | None = False
-    revision_padding: int = 0
-    homepage: str | None = Field(default="assets", max_length=80)
-    hd_bitrate_compression: int | None = 28
-    ld_bitrate_compression: int | None = 6
-    file_tree: Any = json_field()
-    data: Any = json_field()
     metadata_descriptors: Any = json_field([])
-    default_preview_background_file_id: str | None = fk("preview_background_file")
 
 
 class ProjectTemplateTaskTypeLink(BaseTable, table=True):

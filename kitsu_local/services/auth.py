@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from ..context import Actor, Ctx
-from ..errors import ApiError
 from ..models import LoginLog, Person
 from ..models.base import utc_now
 from ..models.spec import Row
@@ -16,14 +15,33 @@ from .init_data import ensure_organisation
 from .persons import check_password, find_by_login, person_dict
 from .studio import mask_organisation
 
+WRONG_CREDENTIALS = {"login": False, "message": "Wrong email or password."}
+LOCKED_OUT = {
+    "error": True,
+    "login": False,
+    "too_many_failed_login_attemps": True,
+    "message": "Too many failed login attempts, retry in a minute.",
+}
+INACTIVE = {
+    "error": True,
+    "login": False,
+    "unactive": True,
+    "message": "User is unactive, he cannot log in.",
+}
+
 
 class LoginRefused(Exception):
-    """A refused login: the body and status to answer (after the failure is recorded)."""
+    """A refused login: the body and status to answer (after the failure is recorded).
 
-    def __init__(self, status_code: int, body: dict[str, Any]):
+    ``reason`` (wrong_password, locked, inactive, missing_otp, wrong_otp) lets the routes that
+    reuse the check (change-password) answer with their own message.
+    """
+
+    def __init__(self, status_code: int, body: dict[str, Any], reason: str = ""):
         super().__init__(body)
         self.status_code = status_code
         self.body = body
+        self.reason = reason
 
 
 async def organisation_dict(ctx: Ctx, for_admin: bool) -> dict[str, Any]:
@@ -36,38 +54,43 @@ async def organisation_dict(ctx: Ctx, for_admin: bool) -> dict[str, Any]:
 
 
 async def check_credentials(ctx: Ctx, login: str, password: str) -> Row:
-    """The person with that e-mail (or desktop login) and password; raises LoginRefused.
-
-    Five failures in a row lock the account for ``login_lockout_seconds``; the counter and the
-    stamp of the last failure are written even though the request fails.
-    """
-    settings = ctx.settings
+    """The person with that e-mail (or desktop login) and password; raises LoginRefused."""
     person = await find_by_login(ctx, login)
     if person is None:
         check_password(password, None)
-        raise LoginRefused(400, {"login": False})
+        raise LoginRefused(400, WRONG_CREDENTIALS, "wrong_password")
+    return await verify_password(ctx, person, password)
+
+
+async def verify_password(ctx: Ctx, person: Row, password: str) -> Row:
+    """Lockout, then password, then activity (in Zou's order); raises LoginRefused.
+
+    Five failures in a row lock the account for ``login_lockout_seconds``; the counter and the
+    stamp of the last failure are written even though the request fails. Returns the person
+    row as it is after an expired lockout was cleared.
+    """
+    settings = ctx.settings
     failures = person["login_failed_attemps"] or 0
     last_failure = person["last_login_failed"]
-    if failures >= settings.login_max_failed_attempts and last_failure is not None:
-        if utc_now() - last_failure < datetime.timedelta(seconds=settings.login_lockout_seconds):
-            raise LoginRefused(
-                400, {"error": True, "login": False, "too_many_failed_login_attemps": True}
-            )
+    if failures >= settings.login_max_failed_attempts:
+        lockout = datetime.timedelta(seconds=settings.login_lockout_seconds)
+        if last_failure is not None and utc_now() - last_failure < lockout:
+            raise LoginRefused(400, LOCKED_OUT, "locked")
         person = await rows.update_row(ctx.conn, Person, person["id"], {"login_failed_attemps": 0})
-    if not check_password(password, person["password"]):
+    if not _password_matches(password, person["password"]):
         await record_failure(ctx, person)
-        raise LoginRefused(400, {"login": False})
+        raise LoginRefused(400, WRONG_CREDENTIALS, "wrong_password")
     if not person["active"]:
-        raise LoginRefused(
-            401,
-            {
-                "error": True,
-                "login": False,
-                "unactive": True,
-                "message": "User is unactive, he cannot log in.",
-            },
-        )
+        raise LoginRefused(401, INACTIVE, "inactive")
     return person
+
+
+def _password_matches(password: str, hashed: bytes | None) -> bool:
+    try:
+        return check_password(password, hashed)
+    except ValueError:  # not a bcrypt hash (e.g. an imported placeholder): never matches
+        check_password(password, None)
+        return False
 
 
 async def record_failure(ctx: Ctx, person: Row) -> None:
@@ -148,10 +171,12 @@ async def logout(ctx: Ctx, actor: Actor) -> None:
 
 
 def refreshed_access_token(ctx: Ctx, actor: Actor) -> str:
-    """A new access token from a refresh token (no new refresh token, as in Zou)."""
-    if actor.identity_type != "person":
-        raise ApiError(403, {"error": True, "message": "Only persons can refresh their tokens."})
-    extra = {"requires_2fa_setup": True} if actor.claims.get("requires_2fa_setup") else {}
+    """A new access token from a refresh token (no new refresh token, as in Zou).
+
+    The 2FA restriction is decided again from the person's current state, so a refresh after
+    the setup is complete (or after enforcement was turned on) gets the right token.
+    """
+    extra = {"requires_2fa_setup": True} if requires_2fa_setup(ctx, actor.person) else {}
     token, _ = tokens.encode(
         ctx.settings, actor.id, "access",
         lifetime_seconds=ctx.settings.access_token_lifetime_seconds,

@@ -236,14 +236,17 @@ async def check_comment_read(ctx: Ctx, row: Row) -> None:
 
 
 async def check_comment_update(ctx: Ctx, row: Row, data: dict[str, Any]) -> None:
-    from ..permissions import has_task_action_access, is_assigned, is_department_supervisor
+    from ..permissions import (
+        has_task_action_access,
+        is_assigned,
+        is_department_supervisor,
+        task_of_comment,
+    )
 
     me = ctx.me
     if me.is_admin:
         return
-    task = await rows.fetch_one(ctx.conn, Task, row["object_id"])
-    if task is None:
-        raise PermissionDenied()
+    task = await task_of_comment(ctx, row)
     project_id = task["project_id"]
     me.require_member(project_id)
     role = me.role_in(project_id)
@@ -295,12 +298,12 @@ def _only_checked_flags_changed(before: Any, after: Any) -> bool:
 
 
 async def check_comment_delete(ctx: Ctx, row: Row) -> None:
+    from ..permissions import task_of_comment
+
     me = ctx.me
     if me.is_admin or row["person_id"] == me.id:
         return
-    task = await rows.fetch_one(ctx.conn, Task, row["object_id"])
-    if task is None or not me.is_manager_of(task["project_id"]):
-        raise PermissionDenied()
+    me.require_manager((await task_of_comment(ctx, row))["project_id"])
 
 
 class NotificationHooks(CrudHooks):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
-from . import rows
+from . import kv, rows
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 
@@ -105,6 +105,7 @@ async def prepare_database(state: AppState) -> None:
     await state.db.create_schema()
     async with state.db.write() as conn:
         await fill_default_data(conn, state.settings.init_data_domain)
+        await kv.purge_expired(conn)
 
 
 async def fill_default_data(conn: Any, domain: str = "3d") -> None:

@@ -88,15 +88,6 @@ def check_password(password: str, hashed: bytes | None) -> bool:
     return bcrypt.checkpw(password.encode("utf-8")[:72], hashed)
 
 
-def check_new_password(ctx: Ctx, password: Any, confirmation: Any) -> None:
-    if not isinstance(password, str) or not isinstance(confirmation, str):
-        raise WrongParameter("Confirmation password doesn't match.")
-    if password != confirmation:
-        raise WrongParameter("Confirmation password doesn't match.")
-    if len(password) < ctx.settings.min_password_length:
-        raise WrongParameter("Password is too short.")
-
-
 # ==== field validation =======================================================================
 def normalize_email(value: Any) -> str:
     if not isinstance(value, str):

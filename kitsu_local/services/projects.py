@@ -113,12 +113,7 @@ class ProjectHooks(CrudHooks):
         validate_bitrates(values)
         if not values.get("project_status_id"):
             values["project_status_id"] = await open_status_id(ctx)
-        default_background = values.get("default_preview_background_file_id")
-        if default_background is not None:
-            linked = data.get("preview_background_files") or []
-            linked_ids = [item.get("id") if isinstance(item, dict) else item for item in linked]
-            if default_background not in linked_ids:
-                raise WrongParameter("Invalid default_preview_background_file_id")
+        await _check_default_background(ctx, None, data, values)
         return values
 
     async def after_create(self, ctx, spec, row, data):
@@ -138,24 +133,7 @@ class ProjectHooks(CrudHooks):
         _production_style(data, values)
         validate_resolution(values.get("resolution"))
         validate_bitrates(values, row)
-        default_background = values.get("default_preview_background_file_id")
-        if default_background is not None:
-            if "preview_background_files" in data:
-                linked = [
-                    item.get("id") if isinstance(item, dict) else item
-                    for item in data["preview_background_files"] or []
-                ]
-            else:
-                linked = [
-                    link["preview_background_file_id"]
-                    for link in await rows.fetch_where(
-                        ctx.conn,
-                        ProjectPreviewBackgroundFileLink,
-                        ProjectPreviewBackgroundFileLink.project_id == row["id"],
-                    )
-                ]
-            if default_background not in linked:
-                raise WrongParameter("Invalid default_preview_background_file_id")
+        await _check_default_background(ctx, row, data, values)
         return values
 
     async def update_response(self, ctx, spec, row, item, data):
@@ -184,6 +162,28 @@ class ProjectHooks(CrudHooks):
         # As in Zou, the CRUD events of a project are not scoped to it (the row has no
         # project_id column): they stay readable once the project is gone.
         return f"project:{action}", {"project_id": row["id"]}, None
+
+
+async def _check_default_background(
+    ctx: Ctx, project: Row | None, data: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """The default background must be one of the project's background files."""
+    default = values.get("default_preview_background_file_id")
+    if default is None:
+        return
+    if "preview_background_files" in data or project is None:
+        from .crud import ids_from
+
+        linked = ids_from(data.get("preview_background_files"))
+    else:
+        links = await rows.fetch_where(
+            ctx.conn,
+            ProjectPreviewBackgroundFileLink,
+            ProjectPreviewBackgroundFileLink.project_id == project["id"],
+        )
+        linked = [link["preview_background_file_id"] for link in links]
+    if default not in linked:
+        raise WrongParameter("Invalid default_preview_background_file_id")
 
 
 async def check_project_read(ctx: Ctx, row: Row) -> None:
