@@ -24,6 +24,9 @@ UNAUTHORIZED_MESSAGE = (
 EMPTY_BODY_MESSAGE = (
     "Data are empty. Please verify that you sent JSON data and that you set the right headers."
 )
+MALFORMED_BODY_MESSAGE = (
+    "The browser (or proxy) sent a request that this server could not understand."
+)
 INTERNAL_ERROR_MESSAGE = "Internal server error."
 
 # Sanitised messages of the generic CRUD routes for database-level failures.

@@ -18,6 +18,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     instance = Server(tmp_path_factory.mktemp("kitsu-local-data")).start()
     yield instance
     instance.stop()
+    # A 500 is always a bug: no request of the whole session may have failed unhandled.
+    assert "unhandled error" not in instance.log(), instance.log()[-5000:]
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +52,4 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield start
     for instance in started:
         instance.stop()
+        assert "unhandled error" not in instance.log(), instance.log()[-5000:]

@@ -39,6 +39,11 @@ def _comment(s: Studio) -> dict[str, Any]:
     )
 
 
+def _attachment(s: Studio) -> dict[str, Any]:
+    comment = _comment(s)
+    return s.admin.create("attachment-files", name=f"ref {tag()}.png", comment_id=comment["id"])
+
+
 def _in_project(route: str) -> Callable[[Studio], dict[str, Any]]:
     return lambda s: s.admin.create(route, **SAMPLES_BY_ROUTE[route].body(s))
 
@@ -137,6 +142,64 @@ CASES: dict[str, dict[str, Any]] = {
         # The artist logged it on their task: they and managers may remove it.
         "delete": expect(MANAGERS | {"user"}, GONE),
     },
+    "working-files": {
+        "row": _in_project("working-files"),
+        "list": expect(NOT_VENDOR, OK), "read": expect(EVERYONE, OK),
+        "create": expect(ADMIN, CREATED),
+        # Task action access: managers, clients, assignees, department supervisors.
+        "update": expect(EVERYONE, OK), "delete": expect(ADMIN, GONE),
+    },
+    "output-files": {
+        "row": _in_project("output-files"),
+        "list": expect(NOT_VENDOR, OK), "read": expect(EVERYONE, OK),
+        "create": expect(ADMIN, CREATED),
+        # Managers, or people assigned to a task of the file's entity.
+        "update": expect(MANAGERS | {"user", "vendor"}, OK), "delete": expect(ADMIN, GONE),
+    },
+    "day-offs": {
+        "row": _in_project("day-offs"),  # the artist's day off
+        "list": expect(ADMIN, OK), "read": expect(ADMIN | {"user"}, OK),
+        "create": expect(ADMIN | {"user"}, CREATED), "update": expect(ADMIN | {"user"}, OK),
+        "delete": expect(ADMIN | {"user"}, GONE),
+    },
+    "production-schedule-versions": {
+        "row": _in_project("production-schedule-versions"),
+        "list": expect(ADMIN, OK),  # without a project_id filter
+        "read": expect(EVERYONE - {"client", "vendor"}, OK),
+        "create": expect(MANAGERS, CREATED), "update": expect(MANAGERS, OK),
+        "delete": expect(ADMIN, GONE),
+    },
+    "schedule-items": {
+        "row": _in_project("schedule-items"),
+        "list": expect(ADMIN, OK), "read": expect(ADMIN, OK), "create": expect(ADMIN, CREATED),
+        "update": expect(MANAGERS | {"supervisor"}, OK), "delete": expect(ADMIN, GONE),
+    },
+    "asset-instances": {
+        "row": _in_project("asset-instances"),
+        "list": expect(ADMIN, OK), "read": expect(EVERYONE, OK), "create": expect(ADMIN, CREATED),
+        "update": expect(EVERYONE, OK), "delete": expect(ADMIN, GONE),
+    },
+    "attachment-files": {
+        "row": _attachment,
+        "list": expect(ADMIN, OK), "read": expect(EVERYONE, OK),  # task access of the comment
+        "create": expect(ADMIN, CREATED), "update": expect(ADMIN, OK),
+        "delete": expect(ADMIN, GONE),
+    },
+    "chats": {
+        "row": _in_project("chats"),
+        "list": expect(ADMIN, OK), "read": expect(ADMIN, OK), "create": expect(ADMIN, CREATED),
+        "update": expect(ADMIN, OK), "delete": expect(ADMIN, GONE),
+    },
+    "status-automations": {
+        "row": _in_project("status-automations"),
+        "list": expect(NOT_VENDOR, OK), "read": expect(ADMIN, OK),
+        "create": expect(ADMIN, CREATED), "update": expect(ADMIN, OK), "delete": expect(ADMIN, GONE),
+    },
+    "organisations": {
+        "row": _in_project("organisations"),
+        "list": expect(EVERYONE, OK), "read": expect(EVERYONE, OK),
+        "create": expect(ADMIN, CREATED), "update": expect(ADMIN, OK), "delete": expect(ADMIN, GONE),
+    },
 }  # fmt: skip
 
 
@@ -190,6 +253,13 @@ def test_delete(studio, route, role):
     _check(response, case["delete"][role])
     still_there = studio.admin.get(f"/data/{route}/{row['id']}").status_code
     assert still_there == (404 if case["delete"][role] == GONE else 200)
+
+
+def test_schedule_versions_of_a_project_for_its_members(studio):
+    path = f"/data/production-schedule-versions?project_id={studio.project['id']}"
+    for role in ROLES:
+        allowed = role not in ("client", "vendor")
+        assert studio.as_role(role).get(path).status_code == (OK if allowed else DENIED), role
 
 
 def test_non_admins_only_list_open_projects_they_are_in(studio):

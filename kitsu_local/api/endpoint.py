@@ -15,17 +15,18 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, route
 from litestar.datastructures import UploadFile
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import PathParameter
 from ua_parser import parse_user_agent
 
 from ..app_state import AppState
 from ..context import Ctx
-from ..errors import EMPTY_BODY_MESSAGE, WrongParameter
+from ..errors import EMPTY_BODY_MESSAGE, MALFORMED_BODY_MESSAGE, BadRequest, WrongParameter
 from ..services import identity, tokens
 
 BROWSER_FAMILIES = frozenset(
@@ -36,6 +37,7 @@ BROWSER_FAMILIES = frozenset(
 )  # fmt: skip
 
 Handler = Callable[..., Awaitable[Any]]
+PathString = Annotated[str, PathParameter()]
 
 
 def endpoint(
@@ -107,13 +109,13 @@ def endpoint(
                 "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
             )
         ] + [
-            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=str)
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=PathString)
             for key in path_names
         ]
         wrapper.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {
             "request": Request,
-            **{key: str for key in path_names},
+            **{key: PathString for key in path_names},
             "return": Response,
         }
         litestar_path = path
@@ -193,7 +195,8 @@ def query_list(request: Request, name: str) -> list[str]:
 
 
 async def json_body(request: Request, required: bool = True) -> Any:
-    """The JSON body; 400 "Data are empty..." when missing or not JSON and ``required``."""
+    """The JSON body. When ``required``: 400 "Data are empty..." when missing, and Werkzeug's
+    "could not understand" 400 when it is not JSON, as Zou answers."""
     raw = await request.body()
     if not raw.strip():
         if required:
@@ -203,7 +206,7 @@ async def json_body(request: Request, required: bool = True) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         if required:
-            raise WrongParameter(EMPTY_BODY_MESSAGE) from None
+            raise BadRequest(MALFORMED_BODY_MESSAGE) from None
         return None
 
 

@@ -88,6 +88,11 @@ class Person(BaseTable, table=True):
     is_generated_from_ldap: bool | None = False
     ldap_uid: str | None = Field(default=None, max_length=60, unique=True)
     studio_id: str | None = fk("studio")
+    # Preview accounts of Zou 1.0.97 (a guest bound to one project for a while); set by the
+    # server only, never through the CRUD routes.
+    preview_project_id: str | None = fk("project")
+    preview_opened_at: NaiveDatetime | None = None
+    preview_open_until: NaiveDatetime | None = None
 
 
 class DepartmentLink(SQLModel, table=True):

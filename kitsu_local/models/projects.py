@@ -64,6 +64,10 @@ class Project(ProductionSettings, table=True):
     nb_episodes: int | None = 0
     episode_span: int | None = 0
     is_bot_collaboration_enabled: bool | None = False
+    # Client visibility switches of the web UI (Zou 1.0.97, newer than the data model notes).
+    is_client_stats_visible: bool | None = True
+    is_client_task_list_visible: bool | None = True
+    is_client_task_panel_visible: bool | None = True
     project_status_id: str | None = fk("project_status")
     # Circular with production_schedule_version: declared without a DB-level FK.
     from_schedule_version_id: str | None = uuid_ref(index=True)

@@ -327,7 +327,10 @@ REGISTRY: tuple[ModelSpec, ...] = (
     ModelSpec(
         "asset-instances",
         AssetInstance,
-        Policy(read=can.project_member, update=can.project_member),
+        Policy(
+            read=entities.check_asset_instance_access,
+            update=entities.check_asset_instance_access,
+        ),
         relations=(_link("shots", AssetInstanceLink, "asset_instance_id", "entity_id", Entity),),
         read_only=frozenset({"number"}),
     ),

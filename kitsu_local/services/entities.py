@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
@@ -266,4 +266,13 @@ async def check_entity_delete(ctx: Ctx, row: Row) -> None:
         ctx.me.require_manager(row["project_id"])
 
 
-__all__ = ["EntityHooks", "func"]
+async def check_asset_instance_access(ctx: Ctx, row: Row, *_: Any) -> None:
+    """Admins, or members of the instantiated asset's project with access to that asset."""
+    from ..permissions import require_entity_access
+
+    if ctx.me.is_admin:
+        return
+    asset = await rows.fetch_one(ctx.conn, Entity, row["asset_id"])
+    if asset is None:
+        raise PermissionDenied()
+    await require_entity_access(ctx, asset)

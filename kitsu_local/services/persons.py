@@ -66,6 +66,7 @@ MINIMAL_FILTER_FIELDS = frozenset(
     }
 )  # fmt: skip
 SHORT_FIELDS = ("id", "first_name", "last_name", "full_name", "has_avatar", "role")
+PREVIEW_FIELDS = frozenset({"preview_project_id", "preview_opened_at", "preview_open_until"})
 # What a non-admin may not change on their own record.
 ADMIN_ONLY_FIELDS = frozenset(
     {
@@ -260,7 +261,7 @@ class PersonHooks(CrudHooks):
             values["password"] = hash_password(password, ctx.settings.bcrypt_rounds)
         values.setdefault("timezone", ctx.settings.default_timezone)
         values.setdefault("locale", ctx.settings.default_locale)
-        for field in TWO_FACTOR_FIELDS:
+        for field in TWO_FACTOR_FIELDS | PREVIEW_FIELDS:
             values.pop(field, None)
         return values
 
@@ -273,8 +274,10 @@ class PersonHooks(CrudHooks):
         return item
 
     def read_only(self, ctx: Ctx, row: Row) -> frozenset[str]:
-        fixed = frozenset({"password", "jti"}) | (
-            TWO_FACTOR_FIELDS - {"preferred_two_factor_authentication"}
+        fixed = (
+            frozenset({"password", "jti"})
+            | PREVIEW_FIELDS
+            | (TWO_FACTOR_FIELDS - {"preferred_two_factor_authentication"})
         )
         if ctx.me.is_admin:
             return fixed
