@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import webbrowser
@@ -87,8 +90,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def gui_available() -> bool:
+    """Whether a window can open here. Probed in a child process: a toolkit missing a system
+    library aborts the process that loads it, which must not be this one."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    probe = (
+        "import webview, webview.guilib as g; g.initialize()"
+        if not sys.platform.startswith("linux")
+        else "from qtpy.QtWidgets import QApplication; QApplication([])"
+    )
+    try:
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
 def open_window(url: str) -> bool:
     """Show the app in a pywebview window until it is closed; False when no GUI is available."""
+    if not gui_available():
+        log.info("No desktop toolkit available: opening the browser instead.")
+        return False
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium (inside Qt WebEngine) refuses to run its sandbox as root.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     try:
         import webview
     except ImportError:

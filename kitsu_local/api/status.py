@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from .. import ZOU_COMPATIBLE_VERSION, __version__, events
 from ..context import Ctx
 from ..models import Comment, PreviewFile, ProjectStatus
+from ..services.init_data import ensure_organisation
 from .endpoint import endpoint
 
 
@@ -45,7 +46,7 @@ async def _health(ctx: Ctx) -> dict[str, bool]:
     return {
         "database-up": database_up,
         "key-value-store-up": database_up,  # the key/value store is a table of that database
-        "event-stream-up": ctx.state.bus is not None,
+        "event-stream-up": False,  # no Socket.IO stream is served yet
         "job-queue-up": False,
         "indexer-up": False,
     }
@@ -123,13 +124,14 @@ async def get_stats(ctx: Ctx) -> dict:
     }
 
 
-@endpoint("GET", "/config", auth=False)
+@endpoint("GET", "/config", auth=False, write=True)  # creates the organisation row if missing
 async def get_config(ctx: Ctx) -> dict:
     settings = ctx.settings
+    organisation = await ensure_organisation(ctx.conn)
     return {
         "is_self_hosted": True,
         "crisp_token": "",
-        "dark_theme_by_default": False,
+        "dark_theme_by_default": bool(organisation["dark_theme_by_default"]),
         "indexer_configured": False,
         "saml_enabled": False,
         "saml_idp_name": "",
