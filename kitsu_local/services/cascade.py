@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 
 from .. import events
 from ..context import Ctx
+from ..errors import DB_FOREIGN_KEY, DatabaseRefusal
 from ..models import (
     ApiEvent,
     AssetInstance,
@@ -59,9 +60,14 @@ from . import rows
 
 
 async def remove_task(ctx: Ctx, task: Row, force: bool = False) -> None:
-    """Delete a task; with ``force`` its comments, previews, files and times go first."""
+    """Delete a task; with ``force`` its comments, previews, files and times go first.
+
+    Comments point at their task without a foreign key: without ``force`` they are checked
+    here, so that a task is never deleted from under its review history."""
     if force:
         await _remove_task_dependents(ctx, [task["id"]])
+    elif await rows.count_where(ctx.conn, Comment, Comment.object_id == task["id"]):
+        raise DatabaseRefusal(DB_FOREIGN_KEY)
     await rows.delete_where(ctx.conn, TaskPersonLink, TaskPersonLink.task_id == task["id"])
     await rows.delete_row(ctx.conn, Task, task["id"])
     await events.emit(

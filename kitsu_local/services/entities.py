@@ -143,7 +143,7 @@ class EntityHooks(CrudHooks):
         return f"{kind}:{action}", {f"{kind}_id": row["id"]}, row["project_id"]
 
 
-async def merge_metadata(values: dict[str, Any], row: Row | None) -> None:
+def merge_metadata(values: dict[str, Any], row: Row | None) -> None:
     """``data`` is an object merged into the stored one on update; null keeps the stored one."""
     if "data" not in values:
         return

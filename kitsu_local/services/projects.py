@@ -124,10 +124,13 @@ class ProjectHooks(CrudHooks):
         await copy_project_descriptors(ctx, row["id"])
 
     async def create_response(self, ctx, spec, row, item, data):
+        """A tv show gets its first episode, E01, and answers its id."""
         if row["production_type"] == "tvshow":
             episode = await get_or_create_first_episode(ctx, row)
             item["first_episode_id"] = episode["id"]
         return item
+
+    update_response = create_response
 
     async def prepare_update(self, ctx, spec, row, data, values):
         _production_style(data, values)
@@ -135,12 +138,6 @@ class ProjectHooks(CrudHooks):
         validate_bitrates(values, row)
         await _check_default_background(ctx, row, data, values)
         return values
-
-    async def update_response(self, ctx, spec, row, item, data):
-        if row["production_type"] == "tvshow":
-            episode = await get_or_create_first_episode(ctx, row)
-            item["first_episode_id"] = episode["id"]
-        return item
 
     async def present(self, ctx, spec, found, items, view):
         if view == "read":
