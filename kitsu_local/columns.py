@@ -63,7 +63,7 @@ def format_datetime(value: datetime.datetime | None, milliseconds: bool = False)
         return None
     if milliseconds:
         return value.isoformat(timespec="microseconds")
-    return value.replace(microsecond=0).isoformat()
+    return value.isoformat(timespec="seconds")
 
 
 class InvalidValue(Exception):
@@ -170,7 +170,7 @@ class ColumnCodec:
         if value is None:
             return None
         if self.kind == "datetime":
-            return value.replace(microsecond=0).isoformat()
+            return value.isoformat(timespec="seconds")
         if self.kind == "date":
             return value.isoformat()
         if self.kind == "bytes":

@@ -389,7 +389,9 @@ async def write_relations(
 
 # ==== serialization ==========================================================================
 async def fetch(ctx: Ctx, query: Select) -> list[Row]:
-    return [dict(row) for row in (await ctx.conn.execute(query)).mappings()]
+    result = await ctx.conn.execute(query)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 async def serialize(
@@ -414,24 +416,22 @@ def serialize_plain(
 ) -> list[dict[str, Any]]:
     """The columns of rows on the wire, with ``type`` (no relations, no hooks)."""
     plain: list[str] = []
-    converted: list[tuple[str, Any]] = []
+    converted: list[tuple[str, Any]] = []  # (column, value -> wire value)
+    timespec = "microseconds" if milliseconds else "seconds"
     for codec in spec.wire_columns:
-        if codec.kind in ("datetime", "date", "bytes"):
-            converted.append((codec.name, codec))
+        if codec.kind == "datetime":
+            converted.append((codec.name, lambda value: value.isoformat(timespec=timespec)))
+        elif codec.kind in ("date", "bytes"):
+            converted.append((codec.name, codec.to_wire))
         else:
             plain.append(codec.name)
     wire_type = spec.wire_type
     items = []
     for row in rows:
         item = {name: row[name] for name in plain}
-        for name, codec in converted:
+        for name, to_wire in converted:
             value = row[name]
-            if value is not None:
-                if milliseconds and codec.kind == "datetime":
-                    value = value.isoformat(timespec="microseconds")
-                else:
-                    value = codec.to_wire(value)
-            item[name] = value
+            item[name] = None if value is None else to_wire(value)
         item["type"] = wire_type
         items.append(item)
     return items
