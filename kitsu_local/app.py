@@ -16,8 +16,10 @@ from .api import ROUTE_HANDLERS
 from .api.endpoint import json_response
 from .app_state import AppState
 from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
-from .services import init_data, kv
+from .jobs import JobQueue
+from .services import init_data, kv, previews  # noqa: F401 - previews registers its job kinds
 from .settings import Settings
+from .storage import remove_tree
 from .webui import web_ui_handlers
 
 log = logging.getLogger("kitsu_local")
@@ -39,11 +41,18 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await init_data.prepare_database(state)
+        remove_tree(state.store.root / "tmp")  # work folders of interrupted requests and jobs
+        state.jobs = JobQueue(state, asyncio.get_running_loop())
+        resumed = await state.jobs.recover()
+        if resumed:
+            log.info("resuming %d interrupted job(s)", resumed)
+        state.jobs.start()
         housekeeping = asyncio.create_task(_purge_expired_state(state))
         try:
             yield
         finally:
             housekeeping.cancel()
+            await asyncio.to_thread(state.jobs.stop)
             await state.db.dispose()
 
     cors = None

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .db import Database
 from .events import EventBus
 from .settings import Settings
+from .storage import FileStore
+
+if TYPE_CHECKING:
+    from .jobs import JobQueue
 
 
 @dataclass
 class AppState:
     settings: Settings
     db: Database
+    store: FileStore
     bus: EventBus = field(default_factory=EventBus)
+    jobs: JobQueue | None = None  # the preview workers, started by the app's lifespan
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
         settings.ensure_dirs()
-        return cls(settings=settings, db=Database(settings.resolved_database_url))
+        return cls(
+            settings=settings,
+            db=Database(settings.resolved_database_url),
+            store=FileStore(settings.file_store_root),
+        )
+
+    def wake_workers(self) -> None:
+        if self.jobs is not None:
+            self.jobs.wake()

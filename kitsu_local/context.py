@@ -7,6 +7,7 @@ link's ``role`` overrides the person's global role; without a project the global
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,8 @@ class Ctx:
     params: dict[str, str] = field(default_factory=dict)
     # Events written in this transaction, published once it commits.
     pending_events: list[dict[str, Any]] = field(default_factory=list)
+    # What to do once the transaction has committed (wake the job workers...).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:

@@ -12,7 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 API_PREFIX = "/api"
-_PARAM = re.compile(r"\{[^}]*\}")
+# ``{id}`` and ``{id}.png`` / ``{id}.{extension}`` alike: a handler takes the whole segment.
+_PARAM = re.compile(r"\{[^}/]*\}(\.(\{[^}/]*\}|[a-z0-9]+))?")
 
 
 def normalize(path: str) -> str:

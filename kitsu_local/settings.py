@@ -67,11 +67,23 @@ class Settings(BaseSettings):
 
     cors_allowed_origins: str = ""
 
+    # Background processing of previews.
+    job_workers: int = 1
+    job_nice: int = 10  # scheduling priority of the workers (0 = same as requests)
+    job_max_attempts: int = 3  # a job that keeps crashing the server ends failed
+    job_shutdown_seconds: float = 60  # how long `serve` waits for a running job when stopping
+    preview_save_source_file: bool = False  # keep uploaded movies as movies/source-<id>
+    preview_folder: Path | None = None  # the file store; <data_dir>/previews by default
+
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'kitsu.db'}"
+
+    @property
+    def file_store_root(self) -> Path:
+        return self.preview_folder or self.data_dir / "previews"
 
     @cached_property
     def signing_key(self) -> str:

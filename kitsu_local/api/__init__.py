@@ -1,6 +1,6 @@
 """Every route of the API, gathered from the area modules (each starts with its path table)."""
 
-from . import auth, breakdown, crud, projects, search, status, tasks
+from . import auth, breakdown, comments, crud, pictures, previews, projects, search, status, tasks
 
 ROUTE_HANDLERS = [
     *status.ROUTES,
@@ -9,5 +9,8 @@ ROUTE_HANDLERS = [
     *projects.ROUTES,
     *search.ROUTES,
     *tasks.ROUTES,
+    *comments.ROUTES,
+    *previews.ROUTES,
+    *pictures.ROUTES,
     *crud.ROUTES,
 ]

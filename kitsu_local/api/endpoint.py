@@ -96,6 +96,8 @@ def endpoint(
                 if wants_request:
                     kwargs["request"] = request
                 result = await handler(ctx, **kwargs)
+            for action in ctx.after_commit:
+                action()
             if ctx.pending_events:
                 await state.bus.publish(ctx.pending_events)
             return to_response(result)

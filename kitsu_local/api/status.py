@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from .. import ZOU_COMPATIBLE_VERSION, __version__, events
 from ..context import Ctx
+from ..jobs import running_count
 from ..models import Comment, PreviewFile, ProjectStatus
 from ..services.init_data import ensure_organisation
 from .endpoint import endpoint
@@ -47,7 +48,7 @@ async def _health(ctx: Ctx) -> dict[str, bool]:
         "database-up": database_up,
         "key-value-store-up": database_up,  # the key/value store is a table of that database
         "event-stream-up": False,  # no Socket.IO stream is served yet
-        "job-queue-up": False,
+        "job-queue-up": ctx.state.jobs is not None,
         "indexer-up": False,
     }
 
@@ -96,7 +97,7 @@ async def get_status_resources(ctx: Ctx) -> dict:
             "available": memory.available,
             "percent": memory.percent,
         },
-        "jobs": {"running_jobs": 0},
+        "jobs": {"running_jobs": await running_count(ctx)},
     }
 
 

@@ -60,7 +60,7 @@ from .reference import (
     TaskTypeAssetTypeLink,
 )
 from .search_filters import SearchFilter, SearchFilterGroup
-from .system import ApiEvent, DataImportError, KeyValue
+from .system import ApiEvent, DataImportError, Job, KeyValue
 from .tasks import (
     AttachmentFile,
     Comment,
@@ -86,7 +86,7 @@ __all__ = [
     "DataImportError", "DayOff", "Department", "DepartmentLink",
     "DepartmentMetadataDescriptorLink", "DesktopLoginLog", "Entity", "EntityConceptLink",
     "EntityLink", "EntityType", "EntityVersion", "FileStatus", "HardwareItem",
-    "HardwareItemDepartmentLink", "KeyValue", "LoginLog", "MetadataDescriptor", "Milestone",
+    "HardwareItemDepartmentLink", "Job", "KeyValue", "LoginLog", "MetadataDescriptor", "Milestone",
     "News", "Notification", "Organisation", "OutputFile", "OutputType", "Person", "Playlist",
     "PlaylistShareLink", "Plugin", "PreviewBackgroundFile", "PreviewFile",
     "ProductionScheduleVersion", "ProductionScheduleVersionTaskLink",

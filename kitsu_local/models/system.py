@@ -10,7 +10,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
-from .base import IMPORT_SOURCES, BaseTable, enum_field, fk, json_field
+from .base import IMPORT_SOURCES, BaseTable, enum_field, fk, json_field, text
 
 
 class ApiEvent(BaseTable, table=True):
@@ -38,3 +38,23 @@ class KeyValue(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     value: str = Field(default="")
     expires_at: NaiveDatetime | None = Field(default=None, index=True)
+
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class Job(BaseTable, table=True):
+    """A unit of background work (a preview to process), persisted so none is lost."""
+
+    __tablename__ = "kitsu_local_job"
+    __table_args__ = (Index("ix_kitsu_local_job_status_created", "status", "created_at"),)
+    kind: str = Field(max_length=40)
+    object_id: str | None = Field(
+        default=None, max_length=36, index=True, sa_column_kwargs={"info": {"uuid": True}}
+    )
+    payload: Any = json_field({})
+    status: str = enum_field(JOB_STATUSES, "queued", nullable=False)
+    attempts: int = 0
+    error: str | None = text()
+    started_at: NaiveDatetime | None = None
+    finished_at: NaiveDatetime | None = None

@@ -280,7 +280,11 @@ async def _remove_task_dependents(ctx: Ctx, task_ids: Sequence[str]) -> None:
 
 
 async def _remove_previews(ctx: Ctx, preview_ids: Sequence[Any]) -> None:
+    """Delete preview rows and their references; their files go once the deletion commits."""
     conn = ctx.conn
+    store = ctx.state.store
+    for preview_id in preview_ids:
+        ctx.after_commit.append(lambda preview_id=preview_id: store.delete_all(preview_id))
     for chunk in rows.chunked(list(preview_ids)):
         await conn.execute(
             update(Entity).where(Entity.preview_file_id.in_(chunk)).values(preview_file_id=None)

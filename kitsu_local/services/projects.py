@@ -453,3 +453,72 @@ async def _link_setting(
         row = await rows.update_row(ctx.conn, link, existing["id"], values)
     await events.emit(ctx, "project:update", {}, project["id"])
     return serialize_plain(spec_for_table(table.name), [row])[0]
+
+
+# ==== preview background files of a production ===============================================
+async def project_backgrounds(ctx: Ctx, project_id: str) -> list[dict[str, Any]]:
+    from ..models import PreviewBackgroundFile
+    from ..models.registry import spec_for_table
+    from .crud import fetch, serialize_plain
+
+    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
+    ctx.me.require_member(project["id"])
+    found = await fetch(
+        ctx,
+        select(PreviewBackgroundFile.__table__)
+        .join(
+            ProjectPreviewBackgroundFileLink,
+            ProjectPreviewBackgroundFileLink.preview_background_file_id == PreviewBackgroundFile.id,
+        )
+        .where(ProjectPreviewBackgroundFileLink.project_id == project["id"])
+        .order_by(PreviewBackgroundFile.name),
+    )
+    return serialize_plain(spec_for_table("preview_background_file"), found)
+
+
+async def add_project_background(ctx: Ctx, project_id: str, body: Any) -> dict[str, Any]:
+    from .. import events
+    from ..models import PreviewBackgroundFile
+    from ..models.registry import spec_for_table
+    from .crud import serialize
+
+    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
+    ctx.me.require_manager(project["id"])
+    background_id = body.get("preview_background_file_id") if isinstance(body, dict) else None
+    if not is_valid_id(background_id):
+        raise WrongParameter(
+            "Validation error.",
+            {"errors": [{"field": "preview_background_file_id", "message": "Field required"}]},
+        )
+    background = await rows.fetch_or_404(ctx.conn, PreviewBackgroundFile, background_id)
+    table = ProjectPreviewBackgroundFileLink.__table__
+    linked = await rows.first_where(
+        ctx.conn, table, table.c.project_id == project["id"],
+        table.c.preview_background_file_id == background["id"],
+    )  # fmt: skip
+    if linked is None:
+        await ctx.conn.execute(
+            table.insert().values(
+                project_id=project["id"], preview_background_file_id=background["id"]
+            )
+        )
+        await events.emit(ctx, "project:update", {"project_id": project["id"]}, project["id"])
+    spec = spec_for_table("project")
+    return (await serialize(ctx, spec, [project], relations=True))[0]
+
+
+async def remove_project_background(ctx: Ctx, project_id: str, background_id: str) -> None:
+    from .. import events
+
+    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
+    ctx.me.require_manager(project["id"])
+    table = ProjectPreviewBackgroundFileLink.__table__
+    await rows.delete_where(
+        ctx.conn, table, table.c.project_id == project["id"],
+        table.c.preview_background_file_id == rows.check_id(background_id),
+    )  # fmt: skip
+    if project["default_preview_background_file_id"] == background_id.lower():
+        await rows.update_row(
+            ctx.conn, Project, project["id"], {"default_preview_background_file_id": None}
+        )
+    await events.emit(ctx, "project:update", {"project_id": project["id"]}, project["id"])
