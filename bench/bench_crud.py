@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,9 +33,9 @@ from kitsu_local.models import Entity, EntityType, Person, Project, Task, TaskSt
 from kitsu_local.models.base import new_id, utc_now  # noqa: E402
 from kitsu_local.services.init_data import prepare_database  # noqa: E402
 from kitsu_local.settings import Settings  # noqa: E402
+from tests.support.server import running_server  # noqa: E402
 
 N_ASSETS, N_TASK_TYPES, N_PERSONS = 2000, 5, 100
-ADMIN, PASSWORD = "bench@example.com", "bench-password"
 
 
 async def seed(settings: Settings) -> str:
@@ -125,12 +123,14 @@ async def seed(settings: Settings) -> str:
     return project_id
 
 
-def timed(client: httpx.Client, path: str, runs: int) -> tuple[list[float], int, int]:
-    client.get(path).raise_for_status()  # warm up
+def timed(
+    client: httpx.Client, path: str, runs: int, headers: dict
+) -> tuple[list[float], int, int]:
+    client.get(path, headers=headers).raise_for_status()  # warm up
     durations = []
     for _ in range(runs):
         start = time.perf_counter()
-        response = client.get(path)
+        response = client.get(path, headers=headers)
         durations.append(time.perf_counter() - start)
         response.raise_for_status()
     return durations, len(response.json()), len(response.content)
@@ -139,61 +139,24 @@ def timed(client: httpx.Client, path: str, runs: int) -> tuple[list[float], int,
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--port", type=int, default=18765)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**os.environ, "KITSU_LOCAL_DATA_DIR": data_dir}
         settings = Settings(data_dir=Path(data_dir))
         started = time.perf_counter()
         project_id = asyncio.run(seed(settings))
         print(
             f"seeded {N_ASSETS * N_TASK_TYPES} tasks, {N_PERSONS} persons in {time.perf_counter() - started:.1f} s"
         )
-        subprocess.run(
-            [sys.executable, "-m", "kitsu_local", "create-admin", ADMIN, "--password", PASSWORD],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kitsu_local",
-                "serve",
-                "--port",
-                str(args.port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        try:
-            base = f"http://127.0.0.1:{args.port}/api"
-            for _ in range(100):
-                try:
-                    httpx.get(f"{base}/status", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            token = httpx.post(
-                f"{base}/auth/login", json={"email": ADMIN, "password": PASSWORD}
-            ).json()["access_token"]
-            with httpx.Client(
-                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
-            ) as client:
-                for path in (f"/data/tasks?project_id={project_id}", "/data/persons"):
-                    durations, count, size = timed(client, path, args.runs)
-                    durations.sort()
-                    p95 = durations[max(0, int(len(durations) * 0.95) - 1)]
-                    print(
-                        f"GET {path.split('?')[0]:14} rows={count:6d} bytes={size:9d} "
-                        f"median={statistics.median(durations) * 1000:7.1f} ms p95={p95 * 1000:7.1f} ms "
-                        f"min={durations[0] * 1000:7.1f} ms ({args.runs} runs)"
-                    )
-        finally:
-            server.terminate()
-            server.wait()
+        with running_server(Path(data_dir)) as api:
+            for path in (f"/data/tasks?project_id={project_id}", "/data/persons"):
+                durations, count, size = timed(api.http, path, args.runs, api.headers())
+                durations.sort()
+                p95 = durations[max(0, int(len(durations) * 0.95) - 1)]
+                print(
+                    f"GET {path.split('?')[0]:14} rows={count:6d} bytes={size:9d} "
+                    f"median={statistics.median(durations) * 1000:7.1f} ms p95={p95 * 1000:7.1f} ms "
+                    f"min={durations[0] * 1000:7.1f} ms ({args.runs} runs)"
+                )
     return 0
 
 

@@ -11,9 +11,7 @@ several new previews. Target: under 1 s per request.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,10 +19,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import httpx
 import numpy as np
 
-ADMIN, PASSWORD = "bench@example.com", "bench-password"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.support.server import running_server
 
 
 def make_big_clip(path: Path, megabytes: int) -> Path:
@@ -51,45 +50,51 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--megabytes", type=int, default=50)
-    parser.add_argument("--port", type=int, default=18766)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         clip = make_big_clip(Path(folder) / "big.mp4", args.megabytes)
         size = clip.stat().st_size
-        data_dir = Path(folder) / "data"
-        env = {**os.environ, "KITSU_LOCAL_DATA_DIR": str(data_dir)}
-        subprocess.run([sys.executable, "-m", "kitsu_local", "create-admin", ADMIN, "--password", PASSWORD], env=env, check=True, capture_output=True)
-        server = subprocess.Popen([sys.executable, "-m", "kitsu_local", "serve", "--port", str(args.port), "--log-level", "warning"], env=env)
-        try:
-            base = f"http://127.0.0.1:{args.port}/api"
-            for _ in range(100):
-                try:
-                    httpx.get(f"{base}/status", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            token = httpx.post(f"{base}/auth/login", json={"email": ADMIN, "password": PASSWORD}).json()["access_token"]
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as api:
-                project = api.post("/data/projects", json={"name": "Upload bench"}).json()
-                types = {t["name"]: t["id"] for t in api.get("/data/entity-types").json()}
-                asset = api.post("/data/entities", json={"name": "asset", "project_id": project["id"], "entity_type_id": types["Prop"]}).json()
-                task_type = api.get("/data/task-types?name=Modeling").json()[0]
-                statuses = {s["short_name"]: s["id"] for s in api.get("/data/task-status").json()}
-                task = api.post("/data/tasks", json={"project_id": project["id"], "entity_id": asset["id"], "task_type_id": task_type["id"], "task_status_id": statuses["todo"]}).json()
-                durations = []
-                for _ in range(args.runs):
-                    comment = api.post(f"/actions/tasks/{task['id']}/comment", json={"task_status_id": statuses["wfa"]}).json()
-                    preview = api.post(f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", json={}).json()
-                    with clip.open("rb") as stream:
-                        start = time.perf_counter()
-                        response = api.post(f"/pictures/preview-files/{preview['id']}", files={"file": ("big.mp4", stream)})
-                        durations.append(time.perf_counter() - start)
-                    assert response.status_code == 201 and response.json()["status"] == "processing", response.text
-            print(f"upload of {size / 1e6:.1f} MB: median {statistics.median(durations):.3f} s, "
-                  f"max {max(durations):.3f} s, min {min(durations):.3f} s ({args.runs} runs; target < 1 s)")
-        finally:
-            server.terminate()
-            server.wait()
+        with running_server(Path(folder) / "data") as api:
+            project = api.create("projects", name="Upload bench")
+            types = {t["name"]: t["id"] for t in api.ok("GET", "/data/entity-types")}
+            asset = api.create(
+                "entities", name="asset", project_id=project["id"], entity_type_id=types["Prop"]
+            )
+            task_type = api.ok("GET", "/data/task-types?name=Modeling")[0]
+            statuses = {s["short_name"]: s["id"] for s in api.ok("GET", "/data/task-status")}
+            task = api.create(
+                "tasks", project_id=project["id"], entity_id=asset["id"], task_type_id=task_type["id"],
+                task_status_id=statuses["todo"],
+            )  # fmt: skip
+            durations = []
+            for _ in range(args.runs):
+                comment = api.ok(
+                    "POST",
+                    f"/actions/tasks/{task['id']}/comment",
+                    201,
+                    json={"task_status_id": statuses["wfa"]},
+                )
+                preview = api.ok(
+                    "POST",
+                    f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview",
+                    201,
+                    json={},
+                )
+                with clip.open("rb") as stream:
+                    start = time.perf_counter()
+                    response = api.post(
+                        f"/pictures/preview-files/{preview['id']}",
+                        files={"file": ("big.mp4", stream)},
+                    )
+                    durations.append(time.perf_counter() - start)
+                assert response.status_code == 201 and response.json()["status"] == "processing", (
+                    response.text
+                )
+        print(
+            f"upload of {size / 1e6:.1f} MB: median {statistics.median(durations):.3f} s, "
+            f"max {max(durations):.3f} s, min {min(durations):.3f} s ({args.runs} runs, each while "
+            "the previous upload transcodes; target < 1 s)"
+        )
     return 0
 
 

@@ -292,17 +292,22 @@ def test_open_projects_are_not_deleted(studio):
     assert admin.get(f"/data/projects/{project['id']}").status_code == 404
 
 
-def test_forced_task_delete_takes_comments_along(studio):
-    admin = studio.admin
-    task = admin.create("tasks", **SAMPLES_BY_ROUTE["tasks"].body(studio))
-    comment = admin.create(
+def crud_comment(studio, task: dict, status: str, text: str) -> dict:
+    """A comment written through the generic route (no status logic runs)."""
+    return studio.admin.create(
         "comments",
         object_id=task["id"],
         object_type="Task",
         person_id=studio.people["admin"]["id"],
-        task_status_id=studio.statuses["wip"]["id"],
-        text="WIP",
+        task_status_id=studio.statuses[status]["id"],
+        text=text,
     )
+
+
+def test_forced_task_delete_takes_comments_along(studio):
+    admin = studio.admin
+    task = admin.create("tasks", **SAMPLES_BY_ROUTE["tasks"].body(studio))
+    comment = crud_comment(studio, task, "wip", "WIP")
     assert admin.delete(f"/data/tasks/{task['id']}").status_code == 400
     admin.ok("DELETE", f"/data/tasks/{task['id']}?force=true", 204)
     assert admin.get(f"/data/comments/{comment['id']}").status_code == 404
@@ -317,14 +322,7 @@ def test_forced_task_delete_takes_comments_along(studio):
 def test_comment_update_recomputes_mentions_and_task_status(studio):
     admin = studio.admin
     task = admin.create("tasks", **SAMPLES_BY_ROUTE["tasks"].body(studio))
-    comment = admin.create(
-        "comments",
-        object_id=task["id"],
-        object_type="Task",
-        person_id=studio.people["admin"]["id"],
-        task_status_id=studio.statuses["todo"]["id"],
-        text="hello",
-    )
+    comment = crud_comment(studio, task, "todo", "hello")
     artist = studio.people["user"]
     text = f"@{artist['first_name']} {artist['last_name']} please have a look"
     admin.ok(

@@ -9,9 +9,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from .api import Api
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "admin-password"
@@ -101,3 +105,15 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+@contextmanager
+def running_server(data_dir: Path, **settings: str) -> Iterator[Api]:
+    """A started server and an admin client on it (for the benchmarks)."""
+    server = Server(data_dir, **settings).start()
+    try:
+        api = Api(server.api)
+        api.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        yield api
+    finally:
+        server.stop()
