@@ -24,6 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.server import running_server
+from tests.support.studio import small_studio
 
 
 def make_big_clip(path: Path, megabytes: int) -> Path:
@@ -55,24 +56,15 @@ def main() -> int:
         clip = make_big_clip(Path(folder) / "big.mp4", args.megabytes)
         size = clip.stat().st_size
         with running_server(Path(folder) / "data") as api:
-            project = api.create("projects", name="Upload bench")
-            types = {t["name"]: t["id"] for t in api.ok("GET", "/data/entity-types")}
-            asset = api.create(
-                "entities", name="asset", project_id=project["id"], entity_type_id=types["Prop"]
-            )
-            task_type = api.ok("GET", "/data/task-types?name=Modeling")[0]
-            statuses = {s["short_name"]: s["id"] for s in api.ok("GET", "/data/task-status")}
-            task = api.create(
-                "tasks", project_id=project["id"], entity_id=asset["id"], task_type_id=task_type["id"],
-                task_status_id=statuses["todo"],
-            )  # fmt: skip
+            context = small_studio(api)
+            task, review = context["task"], context["status"]
             durations = []
             for _ in range(args.runs):
                 comment = api.ok(
                     "POST",
                     f"/actions/tasks/{task['id']}/comment",
                     201,
-                    json={"task_status_id": statuses["wfa"]},
+                    json={"task_status_id": review},
                 )
                 preview = api.ok(
                     "POST",

@@ -10,6 +10,7 @@ from pathlib import Path
 from .support.api import Api
 from .support.clips import make_clip
 from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
+from .support.studio import small_studio
 from .test_previews import movie_streams, wait_ready
 
 
@@ -18,22 +19,6 @@ def job_rows(data_dir: Path, preview_id: str) -> list[tuple]:
         return db.execute(
             "select status, attempts, error from kitsu_local_job where object_id = ?", (preview_id,)
         ).fetchall()
-
-
-def small_studio(admin: Api) -> dict:
-    """A project, an asset and a task to attach previews to."""
-    project = admin.create("projects", name="Jobs")
-    types = {item["name"]: item["id"] for item in admin.ok("GET", "/data/entity-types")}
-    asset = admin.create(
-        "entities", name="Bob", project_id=project["id"], entity_type_id=types["Character"]
-    )
-    modeling = admin.ok("GET", "/data/task-types?name=Modeling")[0]
-    statuses = {item["short_name"]: item["id"] for item in admin.ok("GET", "/data/task-status")}
-    task = admin.create(
-        "tasks", project_id=project["id"], entity_id=asset["id"], task_type_id=modeling["id"],
-        task_status_id=statuses["todo"],
-    )  # fmt: skip
-    return {"task": task, "status": statuses["wfa"]}
 
 
 def start_upload(admin: Api, context: dict, movie: Path) -> str:

@@ -351,11 +351,10 @@ def test_preview_actions(studio, media):
     removed = admin.ok("PUT", f"/actions/preview-files/{first['id']}/update-annotations",
                        json={"deletions": [{"time": 0.0, "objects": ["a"]}]})  # fmt: skip
     assert removed["annotations"] == []
-    assert (
-        admin.delete(
-            f"/actions/tasks/{task['id']}/comments/{comment_id}/preview-files/{second['id']}"
-        ).status_code
-        == 204
+    admin.ok(
+        "DELETE",
+        f"/actions/tasks/{task['id']}/comments/{comment_id}/preview-files/{second['id']}",
+        204,
     )
     assert admin.get(f"/data/preview-files/{second['id']}").status_code == 404
 
@@ -443,11 +442,10 @@ def test_attachments(studio, media):
         .headers["content-disposition"]
         .startswith("attachment")
     )
-    assert (
-        admin.delete(
-            f"/data/tasks/{task['id']}/comments/{comment['id']}/attachments/{attachment_id}"
-        ).status_code
-        == 204
+    admin.ok(
+        "DELETE",
+        f"/data/tasks/{task['id']}/comments/{comment['id']}/attachments/{attachment_id}",
+        204,
     )
     assert admin.get(f"/data/attachment-files/{attachment_id}/file/ref.png").status_code == 404
 

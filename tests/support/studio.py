@@ -96,3 +96,23 @@ def build_studio(admin: Api) -> Studio:
         task_status_id=todo,
     )
     return studio
+
+
+def small_studio(admin: Api) -> dict:
+    """A project, an asset and a task to attach previews to; ``status`` is "waiting for
+    approval", the status a review comment gets."""
+    project = admin.create("projects", name=unique("Small"))
+    types = {item["name"]: item["id"] for item in admin.ok("GET", "/data/entity-types")}
+    asset = admin.create(
+        "entities", name="Bob", project_id=project["id"], entity_type_id=types["Character"]
+    )
+    modeling = admin.ok("GET", "/data/task-types?name=Modeling")[0]
+    statuses = {item["short_name"]: item["id"] for item in admin.ok("GET", "/data/task-status")}
+    task = admin.create(
+        "tasks",
+        project_id=project["id"],
+        entity_id=asset["id"],
+        task_type_id=modeling["id"],
+        task_status_id=statuses["todo"],
+    )
+    return {"task": task, "status": statuses["wfa"]}
