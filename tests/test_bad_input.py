@@ -237,3 +237,37 @@ def test_bad_control_parameters(admin, query):
     assert response.status_code < 500
     if response.status_code >= 400:
         assert_zou_error(response, 400)
+
+
+# ---- every route the app serves, not only the generic ones -------------------------------
+def served_routes() -> list[tuple[str, str]]:
+    from kitsu_local.coverage import served_endpoints
+
+    return sorted(served_endpoints())
+
+
+@pytest.mark.parametrize(("method", "path"), served_routes())
+def test_no_route_answers_500(anonymous, method, path):
+    """Every served route, with ids that are malformed, unknown or traversal attempts, and
+    bodies that are bad JSON, the wrong JSON or an empty multipart form."""
+    from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD
+
+    admin = anonymous.as_token(None)  # its own session: the sweep may well log it out
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    for value in ("nope", "5f0c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b", "..%2F..%2Fkitsu.db", "x.png"):
+        target = path.replace("{}", value)
+        for kwargs in (
+            {"json": {"x": 1}},
+            {"content": b"{not json", "headers": {"Content-Type": "application/json"}},
+            {"files": {"other": ("a.txt", b"x")}},
+            {"params": {"page": "x", "limit": "-1", "frame_number": "x", "email": ""}},
+        ):
+            response = admin.request(method, target, **kwargs)
+            assert response.status_code < 500, f"{method} {target} {kwargs}: {response.text[:300]}"
+            if response.status_code >= 400 and response.headers.get("content-type", "").startswith(
+                "application/json"
+            ):
+                body = response.json()
+                assert isinstance(body, dict) and (
+                    {"message", "msg", "error", "login"} & set(body)
+                ), body
