@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from litestar import Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ..context import Ctx
 from ..errors import WrongParameter
@@ -55,19 +55,16 @@ class LoginBody(Factors):
 
 
 class ChangePasswordBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     old_password: str = Field(min_length=1)
     password: str = Field(min_length=1)
     password_2: str = Field(min_length=1)
 
 
 class SendResetBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     email: str = Field(min_length=1)
 
 
 class ResetPasswordBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     email: str = Field(min_length=1)
     token: str = Field(min_length=1)
     password: str = Field(min_length=1)
@@ -75,7 +72,6 @@ class ResetPasswordBody(BaseModel):
 
 
 class RegisterBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     email: str = Field(min_length=1)
     password: str = Field(min_length=1)
     password_2: str = Field(min_length=1)
@@ -84,17 +80,14 @@ class RegisterBody(BaseModel):
 
 
 class TotpBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     totp: str = Field(min_length=1)
 
 
 class EmailOtpBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     email_otp: str = Field(min_length=1)
 
 
 class FidoRegisterBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
     registration_response: dict[str, Any]
     device_name: str = Field(min_length=1)
 

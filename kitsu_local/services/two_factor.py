@@ -27,7 +27,7 @@ from fido2.webauthn import (
     PublicKeyCredentialUserEntity,
     UserVerificationRequirement,
 )
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from ..context import Ctx
 from ..errors import BadRequest
@@ -67,8 +67,6 @@ FIDO_REGISTRATION_FAILED = "FIDO server exception your registration response is 
 
 class Factors(BaseModel):
     """The second factors a request may carry (gazu sends all four, unused ones as null)."""
-
-    model_config = ConfigDict(extra="ignore")
 
     totp: str | None = None
     email_otp: str | None = None
