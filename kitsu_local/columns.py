@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from .errors import DB_INVALID_FORMAT, DatabaseRefusal, WrongParameter
+from .errors import WrongParameter
 
 UUID_RE = re.compile(
     r"\A[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}\Z"
@@ -56,14 +56,6 @@ def parse_iso_datetime(value: str) -> datetime.datetime:
     """ISO 8601 date or datetime (``Z`` accepted); an offset is dropped as PostgreSQL does."""
     parsed = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     return parsed.replace(tzinfo=None)
-
-
-def format_datetime(value: datetime.datetime | None, milliseconds: bool = False) -> str | None:
-    if value is None:
-        return None
-    if milliseconds:
-        return value.isoformat(timespec="microseconds")
-    return value.isoformat(timespec="seconds")
 
 
 class InvalidValue(Exception):
@@ -230,7 +222,3 @@ def _codec(column: Any) -> ColumnCodec:
         is_email=bool(info.get("email")),
         foreign_table=foreign.column.table.name if foreign is not None else None,
     )
-
-
-def invalid_format() -> DatabaseRefusal:
-    return DatabaseRefusal(DB_INVALID_FORMAT)

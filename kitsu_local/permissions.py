@@ -14,10 +14,7 @@ from sqlalchemy import ColumnElement, Table, false, select
 from .context import Ctx
 from .errors import PermissionDenied
 from .models import Entity, Task, TaskPersonLink, TaskType
-from .models.spec import admin_only, anyone
 from .services import rows
-
-__all__ = ["admin_only", "anyone"]
 
 
 # ==== list checks ============================================================================
@@ -29,11 +26,6 @@ async def manager_or_admin(ctx: Ctx, *_: Any) -> None:
     """Global admin, or a production manager (global or in any of their projects)."""
     me = ctx.me
     if not (me.has_manager_role() or "manager" in me.memberships.values()):
-        raise PermissionDenied()
-
-
-async def not_vendor_nor_client(ctx: Ctx, *_: Any) -> None:
-    if ctx.me.role in ("vendor", "client"):
         raise PermissionDenied()
 
 
@@ -54,13 +46,6 @@ async def related_projects_by_id(ctx: Ctx, table: Table) -> ColumnElement[bool] 
     if ctx.me.is_admin:
         return None
     return _ids_condition(table.c.id, ctx.me.open_project_ids)
-
-
-async def member_projects(ctx: Ctx, table: Table) -> ColumnElement[bool] | None:
-    """Non-admins see rows of projects whose team they are in, whatever their status."""
-    if ctx.me.is_admin:
-        return None
-    return _ids_condition(table.c.project_id, ctx.me.member_project_ids)
 
 
 def assigned_task_ids(ctx: Ctx) -> Any:
@@ -131,10 +116,6 @@ async def playlists_scope(ctx: Ctx, table: Table) -> ColumnElement[bool] | None:
 
 
 # ==== row checks =============================================================================
-async def project_member(ctx: Ctx, row: dict[str, Any], *_: Any) -> None:
-    ctx.me.require_member(row.get("project_id"))
-
-
 async def project_member_not_vendor(ctx: Ctx, row: dict[str, Any], *_: Any) -> None:
     ctx.me.require_member(row.get("project_id"))
     if ctx.me.role_in(row.get("project_id")) == "vendor":

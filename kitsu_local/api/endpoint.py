@@ -192,10 +192,6 @@ def query(request: Request) -> dict[str, str]:
     return params
 
 
-def query_list(request: Request, name: str) -> list[str]:
-    return list(request.query_params.getall(name, []))
-
-
 async def json_body(request: Request, required: bool = True) -> Any:
     """The JSON body. When ``required``: 400 "Data are empty..." when missing, and Werkzeug's
     "could not understand" 400 when it is not JSON, as Zou answers."""

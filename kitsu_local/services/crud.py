@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from .. import events
 from ..columns import InvalidValue, is_valid_id
@@ -451,7 +451,3 @@ def parse_int(value: str | None, name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise WrongParameter(f"{name} must be an integer.") from None
-
-
-def all_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool] | None:
-    return and_(*conditions) if conditions else None

@@ -38,7 +38,7 @@ from ..models import (
     TimeSpent,
     WorkingFile,
 )  # fmt: skip
-from ..models.base import DISPLAY_DATE_FORMATS, utc_now
+from ..models.base import DISPLAY_DATE_FORMATS
 from ..models.spec import ModelSpec, Row
 from . import rows, tokens
 from .crud import CrudHooks
@@ -65,7 +65,6 @@ MINIMAL_FILTER_FIELDS = frozenset(
         "studio_id", "role", "desktop_login", "email", "is_bot", "is_guest",
     }
 )  # fmt: skip
-SHORT_FIELDS = ("id", "first_name", "last_name", "full_name", "has_avatar", "role")
 PREVIEW_FIELDS = frozenset({"preview_project_id", "preview_opened_at", "preview_open_until"})
 # What a non-admin may not change on their own record.
 ADMIN_ONLY_FIELDS = frozenset(
@@ -436,7 +435,3 @@ async def find_by_login(ctx: Ctx, login: str) -> Row | None:
             Person.desktop_login != "",
         )  # fmt: skip
     return person
-
-
-async def touch_presence(ctx: Ctx, person_id: str) -> None:
-    await rows.update_row(ctx.conn, Person, person_id, {"last_presence": utc_now().date()})

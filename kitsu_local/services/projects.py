@@ -371,15 +371,6 @@ async def copy_project_descriptors(ctx: Ctx, project_id: str) -> None:
         await create_descriptor(ctx, project_id, source)
 
 
-async def project_asset_type_ids(ctx: Ctx, project_id: str) -> list[str]:
-    return [
-        link["asset_type_id"]
-        for link in await rows.fetch_where(
-            ctx.conn, ProjectAssetTypeLink, ProjectAssetTypeLink.project_id == project_id
-        )
-    ]
-
-
 class MetadataDescriptorHooks(CrudHooks):
     def always_relations(self) -> bool:
         return True

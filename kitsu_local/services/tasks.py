@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 
 from .. import events
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import DatabaseRefusal, PermissionDenied, WrongParameter
 from ..models import DayOff, Entity, Notification, Person, Task, TaskPersonLink, TaskType, TimeSpent
-from ..models.base import utc_now
 from ..models.spec import Row
 from . import rows
 from .crud import CrudHooks
@@ -285,12 +284,6 @@ async def _clear_time_spents(ctx: Ctx, day_off: Row) -> None:
         await rows.delete_row(ctx.conn, TimeSpent, spent["id"])
     for task_id in {spent["task_id"] for spent in spents}:
         await recompute_duration(ctx, task_id)
-
-
-async def touch_last_presence(ctx: Ctx, person_id: str) -> None:
-    await ctx.conn.execute(
-        update(Person).where(Person.id == person_id).values(last_presence=utc_now().date())
-    )
 
 
 async def get_full_task(ctx: Ctx, task_id: str) -> dict[str, Any]:
