@@ -4,6 +4,7 @@ test may update and the value to set."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,19 @@ from .studio import Studio
 
 def tag() -> str:
     return uuid.uuid4().hex[:8]
+
+
+# Values under a unique constraint come from one counter, never from chance: samples share
+# rows (one person, one task) across a whole session, so two random picks may collide.
+_serial = itertools.count(1)
+
+
+def serial() -> int:
+    return next(_serial)
+
+
+def serial_date(base_year: int) -> str:
+    return (datetime.date(base_year, 1, 1) + datetime.timedelta(days=serial())).isoformat()
 
 
 @dataclass(frozen=True)
@@ -38,12 +52,8 @@ def _person(s: Studio) -> dict[str, Any]:
 
 
 def _day_off(s: Studio) -> dict[str, Any]:
-    day = datetime.date(2030, 1, 1) + datetime.timedelta(days=uuid.uuid4().int % 3000)
-    return {
-        "person_id": s.people["user"]["id"],
-        "date": day.isoformat(),
-        "end_date": day.isoformat(),
-    }
+    day = serial_date(2030)  # far from the time spents' dates: a day off deletes them
+    return {"person_id": s.people["user"]["id"], "date": day, "end_date": day}
 
 
 def _entity(s: Studio) -> dict[str, Any]:
@@ -75,7 +85,7 @@ def _comment(s: Studio) -> dict[str, Any]:
 
 
 def _preview(s: Studio) -> dict[str, Any]:
-    return {"name": tag(), "task_id": s.asset_task["id"], "revision": uuid.uuid4().int % 10000 + 10}
+    return {"name": tag(), "task_id": s.asset_task["id"], "revision": serial() + 10}
 
 
 def _schedule_version(s: Studio) -> dict[str, Any]:
@@ -148,10 +158,10 @@ SAMPLES: tuple[Sample, ...] = (
     # breakdown
     Sample("entities", "breakdown", _entity, ("description", "a prop"), "Asset"),
     Sample("entity-links", "breakdown", lambda s: {"entity_in_id": s.shot["id"], "entity_out_id": s.admin.create("entities", **_entity(s))["id"]}, ("nb_occurences", 2), "EntityLink"),
-    Sample("asset-instances", "breakdown", lambda s: {"asset_id": s.asset["id"], "name": f"inst {tag()}", "number": uuid.uuid4().int % 100000}, ("description", "instance"), "AssetInstance"),
+    Sample("asset-instances", "breakdown", lambda s: {"asset_id": s.asset["id"], "name": f"inst {tag()}", "number": serial()}, ("description", "instance"), "AssetInstance"),
     # tasks and reviews
     Sample("tasks", "tasks", _task, ("priority", 2), "Task"),
-    Sample("time-spents", "tasks", lambda s: {"task_id": s.asset_task["id"], "person_id": s.people["user"]["id"], "duration": 60, "date": (datetime.date(2031, 1, 1) + datetime.timedelta(days=uuid.uuid4().int % 3000)).isoformat()}, ("duration", 120), "TimeSpent"),
+    Sample("time-spents", "tasks", lambda s: {"task_id": s.asset_task["id"], "person_id": s.people["user"]["id"], "duration": 60, "date": serial_date(2045)}, ("duration", 120), "TimeSpent"),
     Sample("comments", "tasks", _comment, ("text", "edited"), "Comment"),
     Sample("attachment-files", "tasks", lambda s: {"name": f"file {tag()}.txt", "extension": "txt"}, ("size", 12), "AttachmentFile"),
     Sample("preview-files", "tasks", _preview, ("validation_status", "validated"), "PreviewFile"),
