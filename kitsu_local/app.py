@@ -12,12 +12,13 @@ from litestar import Litestar, Request, Response, Router
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException, NotFoundException
 
+from . import registry
 from .api import ROUTE_HANDLERS
 from .api.endpoint import json_response
 from .app_state import AppState
 from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
 from .jobs import JobQueue
-from .services import init_data, kv, previews  # noqa: F401 - previews registers its job kinds
+from .services import init_data, kv, preview_jobs
 from .settings import Settings
 from .storage import remove_tree
 from .webui import web_ui_handlers
@@ -25,6 +26,8 @@ from .webui import web_ui_handlers
 log = logging.getLogger("kitsu_local")
 
 API_PREFIX = "/api"
+# Every kind of background job, by name (the job queue imports no service).
+JOB_KINDS = {**preview_jobs.JOB_KINDS}
 HOUSEKEEPING_SECONDS = 3600
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -37,12 +40,13 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None, state: AppState | None = None) -> Litestar:
     settings = settings or Settings()
     state = state or AppState.from_settings(settings)
+    registry.install()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await init_data.prepare_database(state)
         remove_tree(state.store.root / "tmp")  # work folders of interrupted requests and jobs
-        state.jobs = JobQueue(state, asyncio.get_running_loop())
+        state.jobs = JobQueue(state, asyncio.get_running_loop(), JOB_KINDS)
         resumed = await state.jobs.recover()
         if resumed:
             log.info("resuming %d interrupted job(s)", resumed)

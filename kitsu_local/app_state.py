@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .db import Database
 from .events import EventBus
 from .settings import Settings
 from .storage import FileStore
 
-if TYPE_CHECKING:
-    from .jobs import JobQueue
+
+class Workers(Protocol):
+    """The job workers as the state knows them (``jobs.JobQueue``, which sits above this)."""
+
+    def wake(self) -> None: ...
 
 
 @dataclass
@@ -20,7 +23,7 @@ class AppState:
     db: Database
     store: FileStore
     bus: EventBus = field(default_factory=EventBus)
-    jobs: JobQueue | None = None  # the preview workers, started by the app's lifespan
+    jobs: Workers | None = None  # the job workers (jobs.JobQueue), started by the app's lifespan
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:

@@ -18,6 +18,9 @@ from .settings import Settings
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """kitsu-local: the Kitsu (Zou) API on one machine."""
+    from . import registry
+
+    registry.install()  # the services' look-up of models, before any command runs them
 
 
 @main.command()

@@ -168,6 +168,10 @@ class Ctx:
         return self.state.settings
 
     @property
+    def actor_id(self) -> str | None:
+        return self.actor.id if self.actor is not None else None
+
+    @property
     def me(self) -> Actor:
         if self.actor is None:  # pragma: no cover - routes needing an actor always resolve one
             raise PermissionDenied()

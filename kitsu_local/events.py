@@ -10,23 +10,32 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .models import ApiEvent
 from .models.base import new_id, utc_now
-
-if TYPE_CHECKING:
-    from .context import Ctx
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[str, dict[str, Any]], Awaitable[None] | None]
 
 
+class UnitOfWork(Protocol):
+    """What ``emit`` needs of a ``context.Ctx``: its transaction, who acts, and the events to
+    publish once it commits (a protocol, so that this module stays below ``context``)."""
+
+    conn: AsyncConnection
+    pending_events: list[dict[str, Any]]
+
+    @property
+    def actor_id(self) -> str | None: ...
+
+
 async def emit(
-    ctx: Ctx,
+    ctx: UnitOfWork,
     name: str,
     data: dict[str, Any],
     project_id: str | None = None,
@@ -45,7 +54,7 @@ async def emit(
                 created_at=utc_now(),
                 updated_at=utc_now(),
                 name=name,
-                user_id=ctx.actor.id if ctx.actor is not None else None,
+                user_id=ctx.actor_id,
                 project_id=project_id,
                 data=payload,
             )

@@ -25,13 +25,12 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from . import rows
 from .app_state import AppState
 from .context import Ctx
 from .db import Database
 from .models import Job
-from .models.base import utc_now
-from .models.spec import Row
-from .services import rows
+from .models.base import Row, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +44,8 @@ class JobKind:
     fail: Callable[[JobRunner, Row, str], Awaitable[None]]
 
 
-KINDS: dict[str, JobKind] = {}
-
-
 class JobFailed(Exception):
     """An expected failure (an unreadable upload...): recorded without a traceback."""
-
-
-def job_kind(name: str, fail: Callable[[JobRunner, Row, str], Awaitable[None]]):
-    """Register the handler of a job kind: ``@job_kind("preview-movie", fail=mark_broken)``."""
-
-    def register(run: Callable[[JobRunner, Row], Awaitable[None]]):
-        KINDS[name] = JobKind(run=run, fail=fail)
-        return run
-
-    return register
 
 
 async def enqueue(ctx: Ctx, kind: str, object_id: str | None, payload: dict[str, Any]) -> Row:
@@ -107,9 +93,13 @@ class JobRunner:
 
 
 class JobQueue:
-    def __init__(self, state: AppState, loop: asyncio.AbstractEventLoop):
+    """The worker threads. ``kinds`` maps a job kind to its handlers; the services define them
+    (``previews.JOB_KINDS``) and the app hands them over, so this module imports no service."""
+
+    def __init__(self, state: AppState, loop: asyncio.AbstractEventLoop, kinds: dict[str, JobKind]):
         self.state = state
         self.loop = loop  # the app's loop, where live listeners run
+        self.kinds = kinds
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -191,7 +181,7 @@ class JobQueue:
         return dict(row) if row is not None else None
 
     async def _run(self, runner: JobRunner, job: Row) -> None:
-        kind = KINDS.get(job["kind"])
+        kind = self.kinds.get(job["kind"])
         if kind is None:
             await self._finish(runner, job, "failed", f"unknown job kind {job['kind']!r}")
             return

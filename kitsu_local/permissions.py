@@ -2,7 +2,7 @@
 
 Checks are ``async (ctx, ...) -> None`` and raise ``PermissionDenied`` (403); scopes are
 ``async (ctx, table) -> SQL condition | None`` narrowing a list to what the caller may see.
-The registry (``models/registry.py``) assembles them into one ``Policy`` per model.
+The registry (``registry.py``) assembles them into one ``Policy`` per model.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, false, select
 
+from . import rows
 from .context import Ctx
 from .errors import PermissionDenied
 from .models import Entity, Task, TaskPersonLink, TaskType
-from .services import rows
 
 
 # ==== list checks ============================================================================

@@ -14,7 +14,7 @@ import jwt
 import pytest
 
 from kitsu_local.coverage import load_catalogue
-from kitsu_local.models.registry import REGISTRY
+from kitsu_local.registry import REGISTRY
 
 from .support.samples import SAMPLES_BY_ROUTE
 

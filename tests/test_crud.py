@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kitsu_local.models.registry import REGISTRY
+from kitsu_local.registry import REGISTRY
 
 from .support.samples import SAMPLES, SAMPLES_BY_ROUTE, Sample
 

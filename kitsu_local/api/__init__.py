@@ -1,12 +1,33 @@
 """Every route of the API, gathered from the area modules (each starts with its path table)."""
 
-from . import auth, breakdown, comments, crud, pictures, previews, projects, search, status, tasks
+from . import (
+    auth,
+    breakdown,
+    breakdown_tasks,
+    casting,
+    comments,
+    crud,
+    entities,
+    output_files,
+    pictures,
+    previews,
+    projects,
+    schedules,
+    search,
+    status,
+    tasks,
+)
 
 ROUTE_HANDLERS = [
     *status.ROUTES,
     *auth.ROUTES,
     *breakdown.ROUTES,
+    *breakdown_tasks.ROUTES,
+    *casting.ROUTES,
+    *entities.ROUTES,
+    *output_files.ROUTES,
     *projects.ROUTES,
+    *schedules.ROUTES,
     *search.ROUTES,
     *tasks.ROUTES,
     *comments.ROUTES,

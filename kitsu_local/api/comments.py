@@ -20,15 +20,16 @@ from typing import Any
 
 from litestar import Request
 
+from .. import rows
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import NotFound, PermissionDenied, WrongParameter
 from ..models import AttachmentFile, Comment, Task
-from ..models.registry import spec_for_table
 from ..permissions import require_task_access
-from ..services import previews, rows
+from ..services import previews
 from ..services.crud import serialize_plain
 from ..services.reviews import CommentArgs, add_attachment, post_comment
+from ..services.spec import spec_for_table
 from .endpoint import endpoint, json_body
 from .files_http import Uploads, file_response, inline_or_attachment, received_uploads
 

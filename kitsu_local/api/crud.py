@@ -1,4 +1,4 @@
-"""The generic CRUD routes, five per registry entry (``models/registry.py``):
+"""The generic CRUD routes, five per registry entry (``registry.py``):
 
     GET    /data/<route>          list (filters, relations, fields, page/limit)
     POST   /data/<route>          create
@@ -15,9 +15,9 @@ from litestar import Request
 from litestar.handlers import HTTPRouteHandler
 
 from ..context import Ctx
-from ..models.registry import REGISTRY
-from ..models.spec import ModelSpec
+from ..registry import REGISTRY
 from ..services import crud
+from ..services.spec import ModelSpec
 from .endpoint import endpoint, json_body, query
 
 

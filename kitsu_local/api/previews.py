@@ -42,12 +42,13 @@ from typing import Any
 from litestar import Request, Response
 from litestar.background_tasks import BackgroundTask
 
+from .. import rows
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import NotFound, WrongParameter
 from ..models import Comment, CommentPreviewLink, PreviewFile, Task
 from ..permissions import require_comment_access, require_task_action_access
-from ..services import crud, preview_lists, previews, rows
+from ..services import crud, preview_actions, preview_lists, previews
 from ..services.cascade import remove_preview_file
 from ..services.previews import FILE_EXTENSIONS, PICTURE_EXTENSIONS, RejectedUpload
 from ..storage import remove_tree
@@ -171,29 +172,29 @@ async def get_movie_download(ctx: Ctx, request: Request, instance_id: str) -> An
 async def put_set_main_preview(ctx: Ctx, request: Request, preview_file_id: str) -> Any:
     body = await json_body(request, required=False) or {}
     frame = body.get("frame_number") if isinstance(body, dict) else None
-    return await previews.set_main_preview(ctx, preview_file_id, frame)
+    return await preview_actions.set_main_preview(ctx, preview_file_id, frame)
 
 
 @endpoint("PUT", "/actions/tasks/{task_id}/set-main-preview")
 async def put_task_set_main_preview(ctx: Ctx, task_id: str) -> Any:
-    return await previews.set_task_main_preview(ctx, task_id)
+    return await preview_actions.set_task_main_preview(ctx, task_id)
 
 
 @endpoint("PUT", "/actions/preview-files/{preview_file_id}/update-position")
 async def put_update_position(ctx: Ctx, request: Request, preview_file_id: str) -> Any:
     body = await json_body(request)
     position = body.get("position") if isinstance(body, dict) else None
-    return await previews.update_position(ctx, preview_file_id, position)
+    return await preview_actions.update_position(ctx, preview_file_id, position)
 
 
 @endpoint("PUT", "/actions/preview-files/{preview_file_id}/update-annotations")
 async def put_update_annotations(ctx: Ctx, request: Request, preview_file_id: str) -> Any:
-    return await previews.update_annotations(ctx, preview_file_id, await json_body(request))
+    return await preview_actions.update_annotations(ctx, preview_file_id, await json_body(request))
 
 
 @endpoint("GET", "/actions/preview-files/{preview_file_id}/extract-frame")
 async def get_extract_frame(ctx: Ctx, request: Request, preview_file_id: str) -> Any:
-    frame = await previews.extract_frame(
+    frame = await preview_actions.extract_frame(
         ctx, preview_file_id, query(request).get("frame_number", 1)
     )
     return _serve_then_remove(request, frame)
@@ -201,7 +202,7 @@ async def get_extract_frame(ctx: Ctx, request: Request, preview_file_id: str) ->
 
 @endpoint("GET", "/actions/preview-files/{preview_file_id}/extract-tile", write=True)
 async def get_extract_tile(ctx: Ctx, request: Request, preview_file_id: str) -> Any:
-    tile = await previews.extract_tile(ctx, preview_file_id)
+    tile = await preview_actions.extract_tile(ctx, preview_file_id)
     return file_response(request, tile, "image/png")
 
 

@@ -79,6 +79,16 @@ from .tasks import (
 
 metadata = SQLModel.metadata
 
+
+def model_for_table(table_name: str) -> type[SQLModel]:
+    """The model class of a table name (``project_task_status_link`` -> ``ProjectTaskStatusLink``)."""
+    return next(
+        model
+        for name in __all__
+        if getattr(model := globals()[name], "__tablename__", None) == table_name
+    )
+
+
 __all__ = [
     "ApiEvent", "AssetInstance", "AssetInstanceLink", "AttachmentFile", "Budget", "BudgetEntry",
     "BuildJob", "Chat", "ChatMessage", "ChatParticipant", "Comment", "CommentAcknoledgments",
@@ -98,5 +108,5 @@ __all__ = [
     "ProjectTemplateTaskTypeLink", "SalaryScale", "ScheduleItem", "SearchFilter",
     "SearchFilterGroup", "Software", "SoftwareDepartmentLink", "StatusAutomation", "Studio",
     "Subscription", "Task", "TaskPersonLink", "TaskStatus", "TaskType", "TaskTypeAssetTypeLink",
-    "TimeSpent", "WorkingFile", "metadata",
+    "TimeSpent", "WorkingFile", "metadata", "model_for_table",
 ]  # fmt: skip

@@ -17,6 +17,8 @@ from sqlmodel import Field, SQLModel
 
 ID_LENGTH = 36
 
+Row = dict[str, Any]  # a database row as a plain dict (SQLAlchemy Core, no ORM objects)
+
 
 def new_id() -> str:
     return str(uuid.uuid4())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from .. import rows
 from ..app_state import AppState
 from ..context import Ctx
 from ..errors import ApiError
 from ..models import Person
 from ..settings import Settings
-from . import rows
 from .init_data import prepare_database
 from .persons import create_person, find_by_login, hash_password, normalize_email
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from .. import rows
 from ..context import Actor, Ctx
 from ..models import LoginLog, Person
 from ..models.base import utc_now
-from ..models.spec import Row
-from . import rows, tokens
+from . import tokens
 from .init_data import ensure_organisation
 from .persons import check_password, find_by_login, person_dict
+from .spec import Row, spec_for_table
 from .studio import mask_organisation
 
 WRONG_CREDENTIALS = {"login": False, "message": "Wrong email or password."}
@@ -45,7 +46,6 @@ class LoginRefused(Exception):
 
 
 async def organisation_dict(ctx: Ctx, for_admin: bool) -> dict[str, Any]:
-    from ..models.registry import spec_for_table
     from .crud import serialize_plain
 
     organisation = await ensure_organisation(ctx.conn)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
 from ..errors import NotFound, PermissionDenied, WrongParameter
 from ..models import (
@@ -21,11 +21,10 @@ from ..models import (
     Task,
     TaskPersonLink,
 )  # fmt: skip
-from ..models.registry import spec_for_route
-from ..models.spec import Row
-from . import crud, rows
+from . import crud
 from .cascade import remove_entity
 from .entities import TEMPORAL_KINDS, save_shot_version, temporal_type_ids
+from .spec import Row, spec_for_route
 
 ASSET_TASK_FIELDS = (
     "id", "due_date", "done_date", "duration", "entity_id", "estimation", "end_date",

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
 from ..errors import DB_FOREIGN_KEY, DatabaseRefusal
 from ..models import (
@@ -55,8 +55,7 @@ from ..models import (
     TimeSpent,
     WorkingFile,
 )  # fmt: skip
-from ..models.spec import Row
-from . import rows
+from .spec import Row
 
 
 async def remove_task(ctx: Ctx, task: Row, force: bool = False) -> None:
@@ -304,3 +303,29 @@ async def _remove_previews(ctx: Ctx, preview_ids: Sequence[Any]) -> None:
             delete(CommentPreviewLink).where(CommentPreviewLink.preview_file.in_(chunk))
         )
         await rows.delete_where(conn, PreviewFile, PreviewFile.id.in_(chunk))
+
+
+async def remove_comment(ctx: Ctx, comment: Row) -> None:
+    """Delete a comment with its notifications, news, previews links and attachments."""
+    comment_id = comment["id"]
+    conn = ctx.conn
+    await rows.delete_where(conn, Notification, Notification.comment_id == comment_id)
+    await rows.delete_where(conn, News, News.comment_id == comment_id)
+    for model, column in (
+        (CommentMentions, CommentMentions.comment),
+        (CommentDepartmentMentions, CommentDepartmentMentions.comment),
+        (CommentAcknoledgments, CommentAcknoledgments.comment),
+        (AttachmentFile, AttachmentFile.comment_id),
+    ):
+        await rows.delete_where(conn, model, column == comment_id)
+    preview_ids = [
+        link["preview_file"]
+        for link in await rows.fetch_where(
+            conn, CommentPreviewLink, CommentPreviewLink.comment == comment_id
+        )
+    ]
+    await rows.delete_where(conn, CommentPreviewLink, CommentPreviewLink.comment == comment_id)
+    if preview_ids:
+        for preview in await rows.fetch_where(conn, PreviewFile, PreviewFile.id.in_(preview_ids)):
+            await remove_preview_file(ctx, preview)
+    await rows.delete_row(conn, Comment, comment_id)

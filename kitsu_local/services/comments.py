@@ -8,29 +8,26 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
 from ..errors import PermissionDenied
 from ..models import (
     AttachmentFile,
     Comment,
-    CommentAcknoledgments,
     CommentDepartmentMentions,
     CommentMentions,
     CommentPreviewLink,
     Department,
-    News,
-    Notification,
     Person,
     PreviewFile,
     ProjectPersonLink,
     Task,
     TaskStatus,
 )  # fmt: skip
-from ..models.spec import Row
-from . import rows
+from .cascade import remove_comment
 from .crud import CrudHooks
 from .persons import full_name, short_form
+from .spec import Row
 
 
 # ==== mentions ===============================================================================
@@ -137,34 +134,6 @@ async def emit_status_change(ctx: Ctx, task: Row, previous_status_id: str | None
 
 
 # ==== deletion ===============================================================================
-async def remove_comment(ctx: Ctx, comment: Row) -> None:
-    """Delete a comment with its notifications, news, previews links and attachments."""
-    comment_id = comment["id"]
-    conn = ctx.conn
-    await rows.delete_where(conn, Notification, Notification.comment_id == comment_id)
-    await rows.delete_where(conn, News, News.comment_id == comment_id)
-    for model, column in (
-        (CommentMentions, CommentMentions.comment),
-        (CommentDepartmentMentions, CommentDepartmentMentions.comment),
-        (CommentAcknoledgments, CommentAcknoledgments.comment),
-        (AttachmentFile, AttachmentFile.comment_id),
-    ):
-        await rows.delete_where(conn, model, column == comment_id)
-    preview_ids = [
-        link["preview_file"]
-        for link in await rows.fetch_where(
-            conn, CommentPreviewLink, CommentPreviewLink.comment == comment_id
-        )
-    ]
-    await rows.delete_where(conn, CommentPreviewLink, CommentPreviewLink.comment == comment_id)
-    if preview_ids:
-        from .cascade import remove_preview_file
-
-        for preview in await rows.fetch_where(conn, PreviewFile, PreviewFile.id.in_(preview_ids)):
-            await remove_preview_file(ctx, preview)
-    await rows.delete_row(conn, Comment, comment_id)
-
-
 # ==== the CRUD hooks =========================================================================
 class CommentHooks(CrudHooks):
     async def present(self, ctx, spec, found, items, view):

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from .. import events
+from .. import rows as db
 from ..columns import InvalidValue, is_valid_id
 from ..context import Ctx
 from ..errors import DB_INVALID_FORMAT, DatabaseRefusal, WrongParameter
-from ..models.spec import ModelSpec, Row
-from . import rows as db
+from .spec import ModelSpec, Row
 
 RelationChanges = dict[str, tuple[set[str], set[str]]]
 CONTROL_PARAMS = frozenset({"page", "relations", "fields"})

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import rows
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
 from ..models import (
@@ -23,9 +24,8 @@ from ..models import (
     Subscription,
 )  # fmt: skip
 from ..models.base import utc_now
-from ..models.spec import Row
-from . import rows
 from .crud import CrudHooks
+from .spec import Row
 
 TEMPORAL_KINDS = ("Shot", "Sequence", "Scene", "Edit", "Concept", "Episode")
 VERSION_FOLD_SECONDS = 60

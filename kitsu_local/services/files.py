@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from .. import rows
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
 from ..models import (
@@ -20,9 +21,8 @@ from ..models import (
     WorkingFile,
 )  # fmt: skip
 from ..models.base import utc_now
-from ..models.spec import Row
-from . import rows
 from .crud import CrudHooks, serialize_plain
+from .spec import Row, spec_for_table
 
 COMMENT_PREVIEW_FIELDS = (
     "id", "task_id", "revision", "extension", "width", "height", "duration", "status",
@@ -115,7 +115,6 @@ class AttachmentFileHooks(CrudHooks):
     """Scalar relations are nested objects on the wire: ``comment`` and ``chat_message``."""
 
     async def present(self, ctx, spec, found, items, view):
-        from ..models.registry import spec_for_table
 
         for item, row in zip(items, found, strict=True):
             for key, model, column in (
@@ -164,7 +163,6 @@ class OutputFileHooks(CrudHooks):
     """``source_file`` (the working file) is nested; events carry the entity's project."""
 
     async def present(self, ctx, spec, found, items, view):
-        from ..models.registry import spec_for_table
 
         working_spec = spec_for_table("working_file")
         for item, row in zip(items, found, strict=True):
@@ -244,7 +242,6 @@ async def check_working_file_update(ctx: Ctx, row: Row, data: dict[str, Any]) ->
 
 async def get_file(ctx: Ctx, file_id: str) -> dict[str, Any]:
     """GET /data/files/{id}: a working file, else an output file (project members)."""
-    from ..models.registry import spec_for_table
 
     working = await rows.fetch_one(ctx.conn, WorkingFile, rows.check_id(file_id))
     if working is not None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import rows
 from ..context import Actor, Ctx, load_actor
 from ..errors import ApiError, PermissionDenied, Unauthorized
 from ..models import Person
-from . import rows, tokens
+from . import tokens
 
 TWO_FA_REQUIRED = {
     "error": True,

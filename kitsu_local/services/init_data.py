@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import rows
 from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
-from . import kv, rows
+from . import kv
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 

@@ -10,15 +10,15 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
 from ..errors import BadRequest, WrongParameter
 from ..models import Person
 from ..models.base import utc_now
-from ..models.spec import Row
-from . import kv, mail, rows
+from . import kv, mail
 from .auth import LoginRefused, reset_failures, verify_password
 from .persons import create_person, hash_password, is_user_limit_reached, normalize_email
+from .spec import Row
 
 RESET_TOKEN_ALPHABET = string.ascii_uppercase + string.digits
 RESET_TOKEN_LENGTH = 64

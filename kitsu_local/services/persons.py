@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, update
 
+from .. import rows
 from ..context import Ctx
 from ..errors import DatabaseRefusal, PermissionDenied, WrongParameter
 from ..models import (
@@ -39,9 +40,10 @@ from ..models import (
     WorkingFile,
 )  # fmt: skip
 from ..models.base import DISPLAY_DATE_FORMATS
-from ..models.spec import ModelSpec, Row
-from . import rows, tokens
+from . import tokens
+from .cascade import remove_comment
 from .crud import CrudHooks
+from .spec import ModelSpec, Row, spec_for_table
 
 SENSITIVE_FIELDS = frozenset(
     {
@@ -188,7 +190,6 @@ def short_form(person: Row | dict[str, Any]) -> dict[str, Any]:
 
 async def person_dict(ctx: Ctx, person: Row, relations: bool = True) -> dict[str, Any]:
     """The safe form of a person with ``departments`` (login, authenticated, user context)."""
-    from ..models.registry import spec_for_table
 
     spec = spec_for_table("person")
     return (await spec.hooks.serialize_safe(ctx, spec, [person], relations))[0]
@@ -204,8 +205,8 @@ class PersonHooks(CrudHooks):
     async def serialize_safe(
         self, ctx: Ctx, spec: ModelSpec, person_rows: list[Row], relations: bool
     ) -> list[dict[str, Any]]:
+        from ..rows import grouped_links
         from .crud import serialize_plain
-        from .rows import grouped_links
 
         items = serialize_plain(spec, person_rows)
         departments = await grouped_links(
@@ -361,8 +362,6 @@ async def remove_person(ctx: Ctx, person: Row, force: bool) -> None:
         raise PermissionDenied("Can't delete this person it's a protected account.")
     conn = ctx.conn
     if force:
-        from .comments import remove_comment
-
         for comment in await rows.fetch_where(conn, Comment, Comment.person_id == person_id):
             await remove_comment(ctx, comment)
         for model, column in (

@@ -8,8 +8,8 @@ from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
 from ..models.base import PLAYLIST_FOR_ENTITIES
-from ..models.spec import Row
 from .crud import CrudHooks
+from .spec import Row
 
 
 def _check_for_entity(values: dict[str, Any]) -> None:

@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import rows
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..models import Entity, PreviewFile, Project, ProjectStatus, Task, TaskType
-from ..models.registry import spec_for_table
-from ..models.spec import Row
 from ..permissions import require_entity_access, require_task_access
-from . import rows
 from .crud import fetch, parse_int, serialize_plain
+from .spec import Row, spec_for_table
 
 PRESENT_FIELDS = (
     "id", "name", "original_name", "extension", "revision", "position", "file_size", "status",

@@ -1,15 +1,13 @@
-"""Previews: adding them to comments, receiving uploads, processing them in the job queue, and
-the preview actions (zou-behaviour.md 3.2-3.9, zou-data-model.md 8.6).
+"""Previews: adding them to comments, receiving uploads and reading them (zou-behaviour.md
+3.2-3.9, zou-data-model.md 8.6). Processing is ``preview_jobs.py``; the preview actions (main
+preview, position, annotations, frames) are ``preview_actions.py``.
 
 An upload is stored as it came (``uploads/<id>.<ext>``), a job is recorded in the same
-transaction, and the preview answers ``processing`` at once. The job builds the derivatives
-(``media/``), moves them into the file store, and turns the preview ``ready`` (or ``broken``,
-with the reason in ``data.broken_reason``), emitting ``preview-file:update``.
+transaction, and the preview answers ``processing`` at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from dataclasses import dataclass
@@ -18,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
-from ..errors import NotFound, PermissionDenied, WrongParameter
-from ..jobs import JobFailed, JobRunner, enqueue, job_kind
-from ..media import MOVIE_EXTENSIONS, PICTURE_EXTENSIONS, MediaError
+from ..errors import NotFound, WrongParameter
+from ..jobs import enqueue
+from ..media import MOVIE_EXTENSIONS, PICTURE_EXTENSIONS
 from ..models import (
     Comment,
     CommentPreviewLink,
@@ -34,12 +32,8 @@ from ..models import (
     Task,
     TaskType,
 )  # fmt: skip
-from ..models.base import utc_now
-from ..models.registry import spec_for_table
-from ..models.spec import Row
-from ..storage import remove_tree
-from . import rows
 from .crud import serialize, serialize_plain
+from .spec import Row, spec_for_table
 
 FILE_EXTENSIONS = (
     "ae", "ai", "blend", "clip", "comp", "diff", "exr", "fbx", "fla", "flv", "gif", "glb", "gltf",
@@ -315,146 +309,22 @@ async def refresh_task_preview(ctx: Ctx, task: Row, preview: Row) -> None:
     await rows.update_row(ctx.conn, Task, task["id"], {"last_preview_file_id": preview["id"]})
     project = await rows.fetch_one(ctx.conn, Project, task["project_id"])
     if project and project["is_set_preview_automated"] and task["entity_id"]:
-        await _set_entity_preview(ctx, task["entity_id"], preview["id"], task["project_id"])
+        await set_entity_preview(ctx, task["entity_id"], preview["id"], task["project_id"])
 
 
-# ==== jobs ===================================================================================
-async def mark_broken(runner: JobRunner, job: Row, reason: str) -> None:
-    async with runner.unit() as ctx:
-        preview = await rows.fetch_one(ctx.conn, PreviewFile, job["object_id"])
-        if preview is None:
-            return
-        data = {**(preview["data"] or {}), "broken_reason": reason}
-        await _update_preview(ctx, preview, {"status": "broken", "data": data})
+async def set_entity_preview(ctx: Ctx, entity_id: str, preview_id: str, project_id: str) -> Row:
+    from .entities import entity_kind
 
-
-@job_kind("preview-picture", fail=mark_broken)
-async def process_picture(runner: JobRunner, job: Row) -> None:
-    from ..media import make_picture_derivatives
-
-    store = runner.store
-    source = store.root / job["payload"]["upload"]
-    work = store.work_dir(f"job-{job['id']}")
-    try:
-        derivatives = await _media(make_picture_derivatives, source, work)
-        _store_pictures(runner, job["object_id"], derivatives)
-        async with runner.unit() as ctx:
-            preview = await rows.fetch_or_404(ctx.conn, PreviewFile, job["object_id"])
-            await _update_preview(
-                ctx,
-                preview,
-                {
-                    "status": "ready",
-                    "width": derivatives.width,
-                    "height": derivatives.height,
-                    "file_size": derivatives.file_size,
-                },
-            )
-    finally:
-        remove_tree(work)
-    source.unlink(missing_ok=True)
-
-
-@job_kind("preview-movie", fail=mark_broken)
-async def process_movie(runner: JobRunner, job: Row) -> None:
-    from ..media import (
-        extract_frame,
-        make_picture_derivatives,
-        make_tile,
-        normalize_movie,
-        probe_movie,
-    )
-
-    store = runner.store
-    payload = job["payload"]
-    preview_id = job["object_id"]
-    source = store.root / payload["upload"]
-    work = store.work_dir(f"job-{job['id']}")
-    try:
-        info = await _media(probe_movie, source)
-        original = {
-            "original_width": info.width,
-            "original_height": info.height,
-            "original_duration": info.duration,
-            "original_file_size": info.file_size,
-        }
-        if payload.get("normalize", True):
-            movie = await _media(
-                normalize_movie,
-                source,
-                work,
-                payload.get("width"),
-                payload.get("height") or 1080,
-                payload.get("fps") or DEFAULT_FPS,
-                hd_bitrate=payload.get("hd_bitrate", 28),
-                ld_bitrate=payload.get("ld_bitrate", 6),
-                threads=0,
-            )
-            if movie.highdef is not None:
-                store.put_file("movies", "previews", preview_id, movie.highdef, move=True)
-            store.put_file("movies", "lowdef", preview_id, movie.lowdef, move=True)
-            if movie.tile is not None:
-                store.put_file("pictures", "tiles", preview_id, movie.tile, move=True)
-            frame = movie.thumbnail
-            values = {
-                "width": movie.width,
-                "height": movie.height,
-                "duration": movie.duration,
-                "file_size": movie.file_size,
-            }
-        else:
-            frame = work / "frame.png"
-            await _media(extract_frame, source, 1, frame)
-            tile = work / "tile.png"
-            await _media(make_tile, source, tile)
-            store.put_file("pictures", "tiles", preview_id, tile, move=True)
-            store.put_file("movies", "previews", preview_id, source)
-            values = {
-                "width": info.width,
-                "height": info.height,
-                "duration": info.duration,
-                "file_size": info.file_size,
-            }
-        _store_pictures(runner, preview_id, await _media(make_picture_derivatives, frame, work))
-        if runner.settings.preview_save_source_file:
-            store.put_file("movies", "source", preview_id, source)
-        async with runner.unit() as ctx:
-            preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
-            data = {**(preview["data"] or {}), **original}
-            await _update_preview(ctx, preview, {"status": "ready", "data": data, **values})
-    finally:
-        remove_tree(work)
-    source.unlink(missing_ok=True)
-
-
-async def _media(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a media function off the loop; an unreadable input is an expected job failure."""
-    try:
-        return await asyncio.to_thread(function, *args, **kwargs)
-    except MediaError as error:
-        raise JobFailed(str(error)) from None
-
-
-def _store_pictures(runner: JobRunner, preview_id: str, derivatives: Any) -> None:
-    for prefix, path in (
-        ("original", derivatives.original),
-        ("previews", derivatives.previews),
-        ("thumbnails", derivatives.thumbnails),
-        ("thumbnails-square", derivatives.thumbnails_square),
-    ):
-        runner.store.put_file("pictures", prefix, preview_id, path, move=True)
-
-
-async def _update_preview(ctx: Ctx, preview: Row, values: dict[str, Any]) -> Row:
-    updated = await rows.update_row(ctx.conn, PreviewFile, preview["id"], values)
-    task = await rows.fetch_one(ctx.conn, Task, preview["task_id"]) if preview["task_id"] else None
+    entity = await rows.update_row(ctx.conn, Entity, entity_id, {"preview_file_id": preview_id})
+    kind = (await entity_kind(ctx, entity)).lower()
     await events.emit(
         ctx,
-        "preview-file:update",
-        {"preview_file_id": preview["id"]},
-        task["project_id"] if task else None,
+        "preview-file:set-main",
+        {"entity_id": entity_id, "preview_file_id": preview_id},
+        project_id,
     )
-    return updated
+    await events.emit(ctx, f"{kind}:update", {f"{kind}_id": entity_id}, project_id)
+    return entity
 
 
 # ==== reading ================================================================================
@@ -511,251 +381,3 @@ async def download_name(ctx: Ctx, preview: Row) -> str:
 
 def _slug(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").lower()
-
-
-# ==== actions ================================================================================
-async def set_main_preview(
-    ctx: Ctx, preview_id: str, frame_number: int | None = None
-) -> dict[str, Any]:
-    """The preview becomes its entity's thumbnail; a movie frame can replace its pictures."""
-    from ..permissions import require_task_action_access
-
-    preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
-    task = await rows.fetch_or_404(ctx.conn, Task, preview["task_id"])
-    await require_task_action_access(ctx, task)
-    if ctx.me.role_in(task["project_id"]) == "client":
-        raise PermissionDenied()
-    if frame_number is not None and preview["extension"] == "mp4":
-        await _replace_pictures_with_frame(ctx, preview, frame_number)
-    entity = await _set_entity_preview(ctx, task["entity_id"], preview["id"], task["project_id"])
-    from .entities import entity_kind
-
-    item = serialize_plain(spec_for_table("entity"), [entity])[0]
-    item["type"] = await entity_kind(ctx, entity)
-    return item
-
-
-async def _set_entity_preview(ctx: Ctx, entity_id: str, preview_id: str, project_id: str) -> Row:
-    from .entities import entity_kind
-
-    entity = await rows.update_row(ctx.conn, Entity, entity_id, {"preview_file_id": preview_id})
-    kind = (await entity_kind(ctx, entity)).lower()
-    await events.emit(
-        ctx,
-        "preview-file:set-main",
-        {"entity_id": entity_id, "preview_file_id": preview_id},
-        project_id,
-    )
-    await events.emit(ctx, f"{kind}:update", {f"{kind}_id": entity_id}, project_id)
-    return entity
-
-
-async def set_task_main_preview(ctx: Ctx, task_id: str) -> dict[str, Any]:
-    """The last preview of the task becomes its entity's thumbnail."""
-    task = await rows.fetch_or_404(ctx.conn, Task, task_id)
-    last = (
-        await ctx.conn.execute(
-            select(PreviewFile.id)
-            .where(PreviewFile.task_id == task["id"])
-            .order_by(PreviewFile.revision.desc(), PreviewFile.position)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-    if last is None:
-        raise WrongParameter("This task has no preview.")
-    return await set_main_preview(ctx, last)
-
-
-async def update_position(ctx: Ctx, preview_id: str, position: Any) -> list[dict[str, Any]]:
-    """Move a preview inside its revision (1-based); answers the revision in its new order."""
-    from ..permissions import require_task_action_access
-
-    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        raise WrongParameter("position must be a positive integer.")
-    preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
-    task = await rows.fetch_or_404(ctx.conn, Task, preview["task_id"])
-    await require_task_action_access(ctx, task)
-    siblings = await rows.fetch_where(
-        ctx.conn, PreviewFile, PreviewFile.task_id == task["id"],
-        PreviewFile.revision == preview["revision"], order_by=[PreviewFile.position, PreviewFile.created_at],
-    )  # fmt: skip
-    ordered = [row for row in siblings if row["id"] != preview["id"]]
-    ordered.insert(max(0, min(position - 1, len(ordered))), preview)
-    now = utc_now()
-    for index, row in enumerate(ordered, start=1):
-        if row["position"] != index:
-            await ctx.conn.execute(
-                update(PreviewFile)
-                .where(PreviewFile.id == row["id"])
-                .values(position=index, updated_at=now)
-            )
-    main = await rows.fetch_one(ctx.conn, PreviewFile, ordered[0]["id"])
-    await refresh_task_preview(ctx, task, main)
-    await events.emit(
-        ctx, "preview-file:update", {"preview_file_id": preview["id"]}, task["project_id"]
-    )
-    reordered = await rows.fetch_where(
-        ctx.conn,
-        PreviewFile,
-        PreviewFile.id.in_([row["id"] for row in ordered]),
-        order_by=PreviewFile.position,
-    )
-    return [preview_dict(row) for row in reordered]
-
-
-async def update_annotations(ctx: Ctx, preview_id: str, body: Any) -> dict[str, Any]:
-    """Merge annotation changes by frame ``time`` and drawing object ``id``."""
-    from ..permissions import is_department_supervisor
-
-    if not isinstance(body, dict):
-        raise WrongParameter("A JSON object with additions, updates and deletions is expected.")
-    preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
-    task = await rows.fetch_or_404(ctx.conn, Task, preview["task_id"])
-    me = ctx.me
-    allowed = me.is_manager_of(task["project_id"]) or (
-        me.is_member(task["project_id"]) and me.role_in(task["project_id"]) == "client"
-    )
-    if not (allowed or await is_department_supervisor(ctx, task)):
-        raise PermissionDenied()
-    annotations = _merge_annotations(
-        list(preview["annotations"] or []),
-        _annotation_list(body, "additions"),
-        _annotation_list(body, "updates"),
-        _annotation_list(body, "deletions"),
-    )
-    updated = await rows.update_row(
-        ctx.conn, PreviewFile, preview["id"], {"annotations": annotations}
-    )
-    await events.emit(
-        ctx,
-        "preview-file:annotation-update",
-        {
-            "preview_file_id": preview["id"],
-            "person_id": me.id,
-            "updated_at": preview_dict(updated)["updated_at"],
-        },
-        task["project_id"],
-    )
-    return preview_dict(updated)
-
-
-def _annotation_list(body: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = body.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise WrongParameter(f"{key} must be a list of annotations.")
-    return value
-
-
-def _merge_annotations(current: list, additions: list, updates: list, deletions: list) -> list:
-    by_time: dict[Any, dict[str, Any]] = {}
-    for annotation in current:
-        if isinstance(annotation, dict):
-            by_time[annotation.get("time")] = annotation
-    for annotation in additions + updates:
-        objects = ((annotation.get("drawing") or {}).get("objects")) or []
-        target = by_time.setdefault(
-            annotation.get("time"), {"time": annotation.get("time"), "drawing": {"objects": []}}
-        )
-        existing = {
-            obj.get("id"): obj for obj in target.setdefault("drawing", {}).setdefault("objects", [])
-        }
-        for obj in objects:
-            if isinstance(obj, dict):
-                existing[obj.get("id")] = obj
-        target["drawing"]["objects"] = list(existing.values())
-    for deletion in deletions:
-        target = by_time.get(deletion.get("time"))
-        if target is None:
-            continue
-        removed = set(deletion.get("objects") or [])
-        target["drawing"]["objects"] = [
-            obj for obj in target["drawing"].get("objects", []) if obj.get("id") not in removed
-        ]
-    return [
-        annotation
-        for annotation in by_time.values()
-        if annotation.get("drawing", {}).get("objects")
-    ]
-
-
-async def extract_frame(ctx: Ctx, preview_id: str, frame_number: Any) -> Path:
-    """A PNG of one frame of a movie preview (managers of the project)."""
-    from ..media import extract_frame as extract
-
-    preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
-    task = await rows.fetch_or_404(ctx.conn, Task, preview["task_id"])
-    ctx.me.require_manager(task["project_id"])
-    number = _frame_number(frame_number)
-    movie = _movie_path(ctx, preview)
-    target = ctx.state.store.work_dir("frame") / f"{preview['id']}-{number}.png"
-    try:
-        await asyncio.to_thread(extract, movie, number, target)
-    except MediaError as error:
-        remove_tree(target.parent)
-        raise WrongParameter(f"The frame could not be extracted: {error}") from None
-    return target
-
-
-async def extract_tile(ctx: Ctx, preview_id: str) -> Path:
-    """Build (again) the scrubbing tile of a movie preview and store it."""
-    from ..media import make_tile
-
-    preview = await readable_preview(ctx, preview_id)
-    movie = _movie_path(ctx, preview)
-    work = ctx.state.store.work_dir("tile")
-    try:
-        tile = work / "tile.png"
-        await asyncio.to_thread(make_tile, movie, tile)
-        return ctx.state.store.put_file("pictures", "tiles", preview["id"], tile, move=True)
-    except MediaError as error:
-        raise WrongParameter(f"The tile could not be built: {error}") from None
-    finally:
-        remove_tree(work)
-
-
-def _frame_number(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise WrongParameter("frame_number must be a positive integer.") from None
-    if number < 1:
-        raise WrongParameter("frame_number must be a positive integer.")
-    return number
-
-
-def _movie_path(ctx: Ctx, preview: Row) -> Path:
-    if preview["extension"] != "mp4" or preview["status"] != "ready":
-        raise WrongParameter("This preview is not a ready movie.")
-    store = ctx.state.store
-    for prefix in ("previews", "lowdef", "source"):
-        path = store.path("movies", prefix, preview["id"])
-        if path.is_file():
-            return path
-    raise NotFound()
-
-
-async def _replace_pictures_with_frame(ctx: Ctx, preview: Row, frame_number: int) -> None:
-    from ..media import extract_frame as extract
-    from ..media import make_picture_derivatives
-
-    movie = _movie_path(ctx, preview)
-    work = ctx.state.store.work_dir("main-frame")
-    try:
-        frame = work / "frame.png"
-        await asyncio.to_thread(extract, movie, _frame_number(frame_number), frame)
-        derivatives = await asyncio.to_thread(make_picture_derivatives, frame, work)
-        for prefix, path in zip(
-            PICTURE_PREFIXES,
-            (
-                derivatives.original,
-                derivatives.previews,
-                derivatives.thumbnails,
-                derivatives.thumbnails_square,
-            ),
-            strict=True,
-        ):
-            ctx.state.store.put_file("pictures", prefix, preview["id"], path, move=True)
-    except MediaError as error:
-        raise WrongParameter(f"The frame could not be extracted: {error}") from None
-    finally:
-        remove_tree(work)

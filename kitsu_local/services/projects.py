@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import rows
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import WrongParameter
@@ -34,9 +35,8 @@ from ..models import (
     TaskType,
 )  # fmt: skip
 from ..models.base import PROJECT_STYLES, ROLES
-from ..models.spec import Row
-from . import rows
 from .crud import CrudHooks
+from .spec import Row, spec_for_table
 
 RESOLUTION_RE = re.compile(r"\A\d{3,4}x\d{3,4}\Z")
 PARTIAL_RESOLUTION_RE = re.compile(r"\Ax\d{3,4}\Z")
@@ -416,7 +416,6 @@ async def _link_setting(
     ctx: Ctx, args: dict[str, Any], link: Any, key: str, target: Any, extra: dict[str, Any]
 ) -> dict[str, Any]:
     from .. import events
-    from ..models.registry import spec_for_table
     from .crud import serialize_plain
 
     project_id = args.get("project_id")
@@ -449,7 +448,6 @@ async def _link_setting(
 # ==== preview background files of a production ===============================================
 async def project_backgrounds(ctx: Ctx, project_id: str) -> list[dict[str, Any]]:
     from ..models import PreviewBackgroundFile
-    from ..models.registry import spec_for_table
     from .crud import fetch, serialize_plain
 
     project = await rows.fetch_or_404(ctx.conn, Project, project_id)
@@ -470,7 +468,6 @@ async def project_backgrounds(ctx: Ctx, project_id: str) -> list[dict[str, Any]]
 async def add_project_background(ctx: Ctx, project_id: str, body: Any) -> dict[str, Any]:
     from .. import events
     from ..models import PreviewBackgroundFile
-    from ..models.registry import spec_for_table
     from .crud import serialize
 
     project = await rows.fetch_or_404(ctx.conn, Project, project_id)

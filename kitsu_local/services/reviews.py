@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import events
+from .. import events, rows
 from ..columns import is_valid_id, parse_iso_datetime
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
@@ -40,11 +40,9 @@ from ..models import (
     TaskType,
 )  # fmt: skip
 from ..models.base import utc_now
-from ..models.registry import spec_for_table
-from ..models.spec import Row
-from . import rows
 from .crud import serialize, serialize_plain
 from .previews import Upload
+from .spec import Row, spec_for_table
 
 HASHTAG = re.compile(r"#([\w-]+)")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import rows
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
 from ..models import ProductionScheduleVersion, ScheduleItem, Task
-from ..models.spec import Row
-from . import rows
 from .crud import CrudHooks
+from .spec import Row
 
 
 class ScheduleItemHooks(CrudHooks):

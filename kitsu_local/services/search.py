@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlalchemy import and_, false, or_, select
 
+from .. import rows
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..models import Entity, EntityType, Person, PreviewFile, Project, ProjectStatus
-from ..models.registry import spec_for_route
-from ..models.spec import Row
-from . import crud, rows
+from . import crud
 from .breakdown import kind_condition
 from .persons import minimal_form
+from .spec import Row, spec_for_route
 
 DEFAULT_INDEXES = ("assets", "shots", "persons")
 MIN_QUERY_LENGTH = 3

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
+from .. import rows
 from ..context import Ctx
 from ..models import TaskStatus
-from ..models.spec import Row
-from . import rows
+from .spec import Row
 
 
 async def default_task_status(ctx: Ctx, for_concept: bool = False) -> Row:

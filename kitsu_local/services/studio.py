@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
 
+from .. import rows
 from ..context import Ctx
 from ..errors import DatabaseRefusal, WrongParameter
 from ..models import (
@@ -22,9 +23,8 @@ from ..models import (
     TaskType,
 )  # fmt: skip
 from ..models.base import POSITIONS, SENIORITIES, new_id, utc_now
-from ..models.spec import ModelSpec
-from . import rows
 from .crud import CrudHooks
+from .spec import ModelSpec
 
 ORGANISATION_SECRETS = frozenset(
     {"chat_token_slack", "chat_webhook_mattermost", "chat_token_discord"}

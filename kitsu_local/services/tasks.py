@@ -7,15 +7,14 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from .. import events
+from .. import events, rows
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import DatabaseRefusal, PermissionDenied, WrongParameter
 from ..models import DayOff, Entity, Notification, Person, Task, TaskPersonLink, TaskType, TimeSpent
-from ..models.spec import Row
-from . import rows
 from .crud import CrudHooks
 from .entities import merge_metadata
+from .spec import Row, spec_for_table
 
 # What a department supervisor may change on a task of their department.
 SUPERVISOR_TASK_FIELDS = frozenset(
@@ -290,7 +289,6 @@ async def get_full_task(ctx: Ctx, task_id: str) -> dict[str, Any]:
     """GET /data/tasks/{id}/full: the task with its entity, project, type, status, assignees,
     assigner and (for shots, scenes and sequences) its sequence and episode."""
     from ..models import EntityType, Project, Subscription, TaskStatus
-    from ..models.registry import spec_for_table
     from ..permissions import require_task_access
     from .crud import serialize, serialize_plain
     from .persons import person_dict

@@ -7,17 +7,16 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from .. import events
+from .. import events, rows
 from ..context import Ctx
 from ..errors import NotFound, WrongParameter
 from ..media import MediaError
 from ..models import Organisation, Person, PreviewBackgroundFile, Project
-from ..models.registry import spec_for_table
 from ..storage import remove_tree
-from . import rows
 from .crud import serialize_plain
 from .init_data import ensure_organisation
 from .previews import RejectedUpload, Upload, extension_of
+from .spec import spec_for_table
 
 AVATAR_OWNERS = {"persons": Person, "projects": Project, "organisations": Organisation}
 

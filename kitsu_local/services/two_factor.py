@@ -29,15 +29,16 @@ from fido2.webauthn import (
 )
 from pydantic import BaseModel
 
+from .. import rows
 from ..context import Ctx
 from ..errors import BadRequest
 from ..models import Person
-from ..models.spec import Row
 from ..settings import Settings
-from . import kv, mail, rows
+from . import kv, mail
 from .auth import LoginRefused, has_two_factor, record_failure
 from .init_data import ensure_organisation
 from .persons import check_password, find_by_login, full_name, hash_password
+from .spec import Row
 
 log = logging.getLogger(__name__)
 

@@ -5,26 +5,16 @@ the relations serialized as id lists, who may do what (section 6 of zou-data-mod
 hooks holding the model's own rules. ``api/crud.py`` builds the five routes of every entry from
 this list; ``services/crud.py`` runs them. To find how ``/data/<route>`` behaves, grep its
 route name here.
+
+The registry sits above the services (Decision 10 of ARCHITECTURE.md): it imports their hooks
+and permission checks, and ``install()`` hands its entries down to ``services/spec.py`` at
+start-up, so no service imports this module.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-from .. import permissions as can
-from ..services import (
-    comments,
-    entities,
-    files,
-    persons,
-    playlists,
-    projects,
-    schedules,
-    studio,
-    tasks,
-)
-from ..services.event_log import EventLogHooks
-from . import (
+from . import permissions as can
+from .models import (
     ApiEvent,
     AssetInstance,
     AssetInstanceLink,
@@ -96,7 +86,20 @@ from . import (
     TimeSpent,
     WorkingFile,
 )  # fmt: skip
-from .spec import ModelSpec, Policy, Relation, anyone
+from .services import (
+    comments,
+    entities,
+    files,
+    persons,
+    playlists,
+    projects,
+    schedules,
+    studio,
+    tasks,
+)
+from .services import spec as lookup
+from .services.event_log import EventLogHooks
+from .services.spec import ModelSpec, Policy, Relation, anyone
 
 
 def _link(name: str, model: type, local: str, remote: str, target: type | None) -> Relation:
@@ -455,23 +458,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
 )
 
 
-@cache
-def spec_for_route(route: str) -> ModelSpec:
-    return next(spec for spec in REGISTRY if spec.route == route)
-
-
-@cache
-def spec_for_table(table_name: str) -> ModelSpec:
-    """The registry entry of a table; tables without CRUD route get a plain one (serialization
-    of link tables such as ``project_task_status_link``)."""
-    for spec in REGISTRY:
-        if spec.table_name == table_name:
-            return spec
-    from .. import models
-
-    model = next(
-        value
-        for name in models.__all__
-        if getattr(value := getattr(models, name), "__tablename__", None) == table_name
-    )
-    return ModelSpec("", model)
+def install() -> None:
+    """Hand the entries to the services' look-up (``services.spec``); the app and the CLI call
+    it once at start-up, before any request or job runs."""
+    lookup.install(REGISTRY)

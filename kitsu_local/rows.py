@@ -15,8 +15,8 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..columns import is_valid_id
-from ..errors import (
+from .columns import is_valid_id
+from .errors import (
     DB_FOREIGN_KEY,
     DB_INTEGRITY,
     DB_INVALID_FORMAT,
@@ -26,7 +26,7 @@ from ..errors import (
     NotFound,
     WrongParameter,
 )
-from ..models.base import new_id, utc_now
+from .models.base import new_id, utc_now
 
 # SQLite allows 32766 bound parameters; stay far below for IN (...) lists.
 IN_CHUNK = 900

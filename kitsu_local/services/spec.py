@@ -1,10 +1,13 @@
-"""The shape of one registry entry (Decision 1 of ARCHITECTURE.md).
+"""The shape of one registry entry (Decision 1 of ARCHITECTURE.md), and the look-up services
+use to find an entry.
 
 A ``ModelSpec`` declares, once, everything the generic parts derive from a model: its CRUD
 route, wire ``type``, hidden fields, many-to-many relations, read-only fields, who may do what
 (``Policy``) and the model's own business rules (``CrudHooks``). The registry itself is
-``models/registry.py``; the generic routes are built from it in ``api/crud.py`` and run by
-``services/crud.py``.
+``kitsu_local/registry.py``, above the services whose hooks it names (Decision 10); it hands
+its entries down here with ``install()`` when the app starts, so services serialize a row of any
+table (``spec_for_table``) without importing the registry. The generic routes are built from it
+in ``api/crud.py`` and run by ``services/crud.py``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Table
 
 from ..columns import ColumnCodec, codecs_for
+from ..models import model_for_table
+from ..models.base import Row
 
 if TYPE_CHECKING:
     from ..context import Ctx
 
-Row = dict[str, Any]
 ReadListCheck = Callable[["Ctx"], Awaitable[None]]
 Scope = Callable[["Ctx", Table], Awaitable["ColumnElement[bool] | None"]]
 DataCheck = Callable[["Ctx", dict[str, Any]], Awaitable[None]]
@@ -118,3 +122,36 @@ class ModelSpec:
     @property
     def event_object(self) -> str:
         return self.table_name.replace("_", "-")
+
+
+_BY_ROUTE: dict[str, ModelSpec] = {}
+_BY_TABLE: dict[str, ModelSpec] = {}
+
+
+def install(entries: tuple[ModelSpec, ...]) -> None:
+    """Take the registry's entries (called by ``registry.install()`` at start-up)."""
+    _BY_ROUTE.clear()
+    _BY_TABLE.clear()
+    for spec in entries:
+        _BY_ROUTE[spec.route] = spec
+        _BY_TABLE[spec.table_name] = spec
+
+
+def spec_for_route(route: str) -> ModelSpec:
+    _require_installed()
+    return _BY_ROUTE[route]
+
+
+def spec_for_table(table_name: str) -> ModelSpec:
+    """The registry entry of a table; tables without CRUD route get a plain one (serialization
+    of link tables such as ``project_task_status_link``)."""
+    _require_installed()
+    spec = _BY_TABLE.get(table_name)
+    if spec is None:
+        spec = _BY_TABLE[table_name] = ModelSpec("", model_for_table(table_name))
+    return spec
+
+
+def _require_installed() -> None:
+    if not _BY_ROUTE:
+        raise RuntimeError("the model registry is not installed: call registry.install() first")

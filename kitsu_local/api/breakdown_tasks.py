@@ -1,0 +1,5 @@
+"""(path table: to be written by the area's author)"""
+
+from __future__ import annotations
+
+ROUTES: list = []
