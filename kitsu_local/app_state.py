@@ -30,7 +30,7 @@ class AppState:
         settings.ensure_dirs()
         return cls(
             settings=settings,
-            db=Database(settings.resolved_database_url),
+            db=Database(settings.resolved_database_url, settings.count_queries),
             store=FileStore(settings.file_store_root),
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -18,15 +19,19 @@ from .models import metadata
 
 BUSY_TIMEOUT_MS = 15_000
 _WRITE_OPTION = "kitsu_local_write"
+# Debug facility (setting ``count_queries``): statements run by the current request, or None.
+statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, count_queries: bool = False):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine: AsyncEngine = create_async_engine(url)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        if count_queries:
+            event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
 
     @asynccontextmanager
@@ -47,6 +52,12 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _count_statement(*_args: object) -> None:
+    counter = statement_count.get()
+    if counter is not None:
+        counter[0] += 1
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

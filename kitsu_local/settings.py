@@ -73,7 +73,13 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3  # a job that keeps crashing the server ends failed
     job_shutdown_seconds: float = 60  # how long `serve` waits for a running job when stopping
     preview_save_source_file: bool = False  # keep uploaded movies as movies/source-<id>
+    # Movie bitrates (Mbit/s) of projects that set none (Zou's MOVIE_*DEF_BITRATE).
+    movie_highdef_bitrate: int = 28
+    movie_lowdef_bitrate: int = 6
+    preview_accounts_enabled: bool = True  # persons with preview-project access (Zou's default)
     preview_folder: Path | None = None  # the file store; <data_dir>/previews by default
+    # Debug: answer an X-Query-Count header (SQL statements the request ran). Off in production.
+    count_queries: bool = False
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -25,7 +25,7 @@ from kitsu_local.media import (
     probe_movie,
     target_size,
 )
-from kitsu_local.media.movies import _TileSheet
+from kitsu_local.media.tiles import TileSheet
 from kitsu_local.media.pictures import fitted_size
 
 from .support.clips import MARKER, make_clip, make_hdr, make_picture
@@ -243,7 +243,7 @@ def test_make_tile_of_an_existing_movie(clips: Path, tmp_path: Path) -> None:
 
 def test_tile_of_a_long_movie_keeps_every_nth_frame() -> None:
     # 8000 frames: only every ceil(8000 / 3840) = 3rd one fits in 480 rows of 8.
-    sheet = _TileSheet(0.1, 8000)
+    sheet = TileSheet(0.1, 8000)
     frame = av.VideoFrame(16, 16, "yuv420p")
     for _ in range(8000):
         sheet.add(frame)
@@ -252,7 +252,7 @@ def test_tile_of_a_long_movie_keeps_every_nth_frame() -> None:
 
 
 def test_tile_grows_when_the_movie_has_more_frames_than_expected(tmp_path: Path) -> None:
-    sheet = _TileSheet(1, 10)
+    sheet = TileSheet(1, 10)
     frame = av.VideoFrame(16, 16, "yuv420p")
     for _ in range(30):
         sheet.add(frame)

@@ -29,24 +29,21 @@ answers fresh unrestricted tokens.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from litestar import Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import auth, passwords, tokens, two_factor
 from ..services.auth import LoginRefused
 from ..services.two_factor import Factors
-from .endpoint import arguments, endpoint, json_response
+from .endpoint import endpoint, json_response, parse
 
 COOKIE_MAX_AGE = 31_540_000
 REFRESH_COOKIE_PATH = "/api/auth/refresh-token"
 SAML_DISABLED = {"error": "SAML is not enabled."}
-
-Body = TypeVar("Body", bound=BaseModel)
-
 
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
 class LoginBody(Factors):
@@ -94,19 +91,6 @@ class FidoRegisterBody(BaseModel):
 
 class FidoUnregisterBody(Factors):
     device_name: str = Field(min_length=1)
-
-
-async def parse(request: Request, schema: type[Body]) -> Body:
-    """The body (JSON, else form, else query) checked against ``schema``: 400 like Zou's
-    ``validate_request_body`` when it does not fit."""
-    try:
-        return schema.model_validate(await arguments(request))
-    except ValidationError as error:
-        errors = [
-            {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
-            for item in error.errors()
-        ]
-        raise WrongParameter("Validation error.", {"errors": errors}) from None
 
 
 def required_email(ctx: Ctx) -> str:

@@ -141,6 +141,9 @@ async def get_config(ctx: Ctx) -> dict:
         "default_locale": settings.default_locale,
         "default_timezone": settings.default_timezone,
         "enforce_2fa": settings.enforce_2fa,
+        "movie_highdef_bitrate": settings.movie_highdef_bitrate,
+        "movie_lowdef_bitrate": settings.movie_lowdef_bitrate,
+        "preview_accounts_enabled": settings.preview_accounts_enabled,
     }
 
 

@@ -58,7 +58,7 @@ _3D_TASK_TYPES = (
     ("Edit", "#9b298c", 8, "Edit", "Compositing"),
     ("Concept", "#8D6E63", 1, "Asset", "Concept"),
     ("Storyboard", "#43A047", 1, "Shot", "Concept"),
-    ("Concept", "#8D6E63", 1, "Concept", "Concept"),
+    ("Concept", "#8D6E63", 1, "Concept", None),
     ("Layout", "#7CB342", 2, "Shot", "Layout"),
 )
 DOMAINS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, int, str, str], ...]]] = {
@@ -74,7 +74,7 @@ DOMAINS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, int, str, str], .
             ("Color", "#F9A825", 5, "Shot", "Compositing"),
             ("Compositing", "#ff5252", 6, "Shot", "Compositing"),
             ("Edit", "#9b298c", 7, "Edit", "Compositing"),
-            ("Concept", "#8D6E63", 1, "Concept", "Concept"),
+            ("Concept", "#8D6E63", 1, "Concept", None),
         ),
     ),
     "vfx": (
@@ -94,7 +94,7 @@ DOMAINS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, int, str, str], .
             ("Environment Art", "#43A047", 4, "Asset", "Environment Art"),
             ("Animation", "#009688", 5, "Asset", "Animation"),
             ("VFX", "#26C6DA", 6, "Asset", "VFX"),
-            ("Concept", "#8D6E63", 1, "Concept", "Concept"),
+            ("Concept", "#8D6E63", 1, "Concept", None),
             ("QA", "#E53935", 1, "Shot", "QA"),
         ),
     ),
@@ -135,7 +135,11 @@ async def fill_default_data(conn: Any, domain: str = "3d") -> None:
         await _ensure(
             conn,
             TaskType,
-            {"name": name, "for_entity": for_entity, "department_id": department_ids[department]},
+            {
+                "name": name,
+                "for_entity": for_entity,
+                "department_id": department_ids[department] if department else None,
+            },
             {"color": color, "priority": priority, "short_name": "", "allow_timelog": True},
         )
     await ensure_organisation(conn)

@@ -1,8 +1,9 @@
 """Mail through SMTP (zou-behaviour.md 2.7, 2.10.3): one-time codes, reset links, notices.
 
-Nothing is sent unless ``mail_server`` is set (the desktop default). A route whose answer relies
-on a mail (a code or a link the user must receive) then refuses with a 400 saying so, and so it
-does when the SMTP server fails; a mere notice (password changed) is dropped with a warning.
+Nothing is sent unless ``mail_server`` is set (the desktop default). As on Zou, the routes that
+mail a code or a link answer a success all the same (a refusal would tell an anonymous caller
+which accounts exist); what was not sent is logged as a warning. An authenticated request for a
+mail of one's own (the first e-mail OTP code) gets a 400 when the SMTP server fails.
 """
 
 from __future__ import annotations
@@ -67,15 +68,10 @@ async def mail_person(
     await (notify if notice else send)(ctx.settings, message)
 
 
-def require_mail(settings: Settings) -> None:
-    """400 when this server cannot send mail at all."""
-    if not settings.mail_enabled:
-        raise BadRequest(MAIL_DISABLED)
-
-
 async def send(settings: Settings, mail: Mail) -> None:
     """Deliver now; 400 with a clear message when mail is off or the SMTP exchange fails."""
-    require_mail(settings)
+    if not settings.mail_enabled:
+        raise BadRequest(MAIL_DISABLED)
     if not mail.recipient:
         raise BadRequest(NO_ADDRESS)
     message = build_message(settings, mail)
@@ -88,8 +84,12 @@ async def send(settings: Settings, mail: Mail) -> None:
 
 
 async def notify(settings: Settings, mail: Mail) -> None:
-    """Best-effort delivery of a notice: the action it reports already happened."""
+    """Best-effort delivery: the action it reports already happened, or the answer must not
+    depend on the delivery."""
     if not settings.mail_enabled or not mail.recipient:
+        log.warning(
+            "no mail server configured: %r to %s was not sent", mail.subject, mail.recipient
+        )
         return
     try:
         await send(settings, mail)

@@ -12,7 +12,7 @@ from sqlalchemy import func
 
 from .. import events, rows
 from ..context import Ctx
-from ..errors import BadRequest, WrongParameter
+from ..errors import BadRequest, NotFound, WrongParameter
 from ..models import Person
 from ..models.base import utc_now
 from . import kv, mail
@@ -25,7 +25,6 @@ RESET_TOKEN_LENGTH = 64
 MISMATCH = "Confirmation password doesn't match."
 TOO_SHORT = "Password is too short."
 WRONG_TOKEN = "Wrong or expired token."
-REGISTRATION_DISABLED = "Self registration is disabled on this server."
 # What change-password answers for each refusal of the old-password check.
 CHANGE_REFUSALS = {
     "wrong_password": {"error": True, "message": "Old password is wrong."},
@@ -89,8 +88,8 @@ def reset_url(ctx: Ctx, email: str, token: str) -> str:
 
 
 async def send_reset_link(ctx: Ctx, email: str) -> None:
-    """Mail a reset link; unknown and inactive accounts are silently skipped (no enumeration)."""
-    mail.require_mail(ctx.settings)
+    """Mail a reset link, best effort: the answer is the same for unknown and inactive accounts,
+    and whether the mail could be sent (else the answer would tell which addresses exist)."""
     person = await _find_by_email(ctx, email)
     if person is None or not person["active"]:
         return
@@ -109,6 +108,7 @@ async def send_reset_link(ctx: Ctx, email: str) -> None:
         ],
         link=reset_url(ctx, person["email"], token),
         link_label="Change your password",
+        notice=True,
     )
 
 
@@ -134,7 +134,7 @@ async def register(
 ) -> Row:
     """A new active ``user`` created by themself, when ``self_registration`` is on."""
     if not ctx.settings.self_registration:
-        raise BadRequest(REGISTRATION_DISABLED)
+        raise NotFound()  # as Zou: the route does not exist while registration is off
     email = normalize_email(email)
     problem = new_password_problem(ctx, password, confirmation)
     if problem:

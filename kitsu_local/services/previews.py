@@ -253,8 +253,8 @@ async def _movie_target(ctx: Ctx, task: Row) -> dict[str, Any]:
         "fps": fps,
         "width": width,
         "height": height,
-        "hd_bitrate": project["hd_bitrate_compression"] or 28,
-        "ld_bitrate": project["ld_bitrate_compression"] or 6,
+        "hd_bitrate": project["hd_bitrate_compression"] or ctx.settings.movie_highdef_bitrate,
+        "ld_bitrate": project["ld_bitrate_compression"] or ctx.settings.movie_lowdef_bitrate,
     }
 
 
