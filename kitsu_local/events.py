@@ -62,6 +62,29 @@ async def emit(
     ctx.pending_events.append({"name": name, "data": payload})
 
 
+async def emit_many(
+    ctx: UnitOfWork,
+    name: str,
+    payloads: list[tuple[dict[str, Any], str | None]],
+    persist: bool = True,
+) -> None:
+    """The same event for many rows (``(data, project_id)`` each), written in one statement."""
+    if not payloads:
+        return
+    name = name.lower()
+    now = utc_now()
+    values = []
+    for data, project_id in payloads:
+        payload = {**data, **({"project_id": project_id} if project_id else {})}
+        values.append(
+            {"id": new_id(), "created_at": now, "updated_at": now, "name": name,
+             "user_id": ctx.actor_id, "project_id": project_id or None, "data": payload}
+        )  # fmt: skip
+        ctx.pending_events.append({"name": name, "data": payload})
+    if persist:
+        await ctx.conn.execute(insert(ApiEvent), values)
+
+
 class EventBus:
     """In-process fan-out of committed events (the Socket.IO stream subscribes here)."""
 

@@ -261,9 +261,9 @@ def test_typed_lists(studio):
     assets = studio.as_role("user").ok("GET", "/data/assets")
     assert studio.asset["id"] in [asset["id"] for asset in assets]
     assert studio.other_asset["id"] not in [asset["id"] for asset in assets]
-    assert [s["id"] for s in admin.ok("GET", f"/data/sequences?project_id={project}")] == [
-        studio.sequence["id"]
-    ]
+    sequences = admin.ok("GET", f"/data/sequences?project_id={project}")
+    assert studio.sequence["id"] in [sequence["id"] for sequence in sequences]
+    assert {sequence["project_id"] for sequence in sequences} == {project}
     assert studio.as_role("user").get("/data/shots").status_code == 403  # no project given
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, false, select
 
 from .. import events, rows
 from ..context import Ctx
-from ..errors import NotFound, PermissionDenied, WrongParameter
+from ..errors import BadRequest, NotFound, PermissionDenied, WrongParameter
 from ..models import (
     Entity,
     EntityLink,
@@ -23,7 +23,7 @@ from ..models import (
 )  # fmt: skip
 from . import crud
 from .cascade import remove_entity
-from .entities import TEMPORAL_KINDS, save_shot_version, temporal_type_ids
+from .entities import TEMPORAL_KINDS, entity_kind, save_shot_version, temporal_type_ids
 from .spec import Row, spec_for_route
 
 ASSET_TASK_FIELDS = (
@@ -72,8 +72,9 @@ async def list_entities(ctx: Ctx, kind: str, params: Mapping[str, str]) -> list[
         episode = await rows.fetch_or_404(ctx.conn, Entity, params.pop("episode_id"))
         params.update(project_id=episode["project_id"], parent_id=episode["id"])
         project_id = episode["project_id"]
-    if kind != "Asset" and not me.is_admin:
-        me.require_member(project_id)  # Zou answers 403 to a non-admin without a project
+    if (kind != "Asset" or project_id is not None) and not me.is_admin:
+        # Zou answers 403 to a non-admin without a project (assets: out of their projects)
+        me.require_member(project_id)
     if kind in ("Scene", "Episode") and me.role_in(project_id) == "vendor":
         raise PermissionDenied()
     episode_id = params.pop("episode_id", None) if kind == "Asset" else None
@@ -98,10 +99,10 @@ async def list_entities(ctx: Ctx, kind: str, params: Mapping[str, str]) -> list[
         query = query.where((Entity.source_id == episode_id) | Entity.id.in_(cast_in_episode))
     found = await crud.fetch(ctx, query.order_by(Entity.name))
     items = serialize_typed(found, kind)
-    if kind in ("Shot", "Scene"):
-        await _add_names(ctx, items, sequence=True)
-        if kind == "Shot":
-            items = [item for item in items if item["sequence_name"] is not None]
+    if kind in ("Shot", "Scene", "Edit"):
+        await _add_names(ctx, items, sequence=kind != "Edit")
+    if kind in ("Shot", "Scene"):  # Zou joins them to their sequence
+        items = [item for item in items if item["sequence_name"] is not None]
     return items
 
 
@@ -317,23 +318,63 @@ async def update_shot(ctx: Ctx, shot_id: str, data: Any) -> dict[str, Any]:
     return crud.serialize_plain(spec, [row])[0]
 
 
+# Kinds that a deletion without force only cancels while they have tasks (as Zou does).
+CANCELABLE_KINDS = ("Asset", "Shot", "Edit", "Concept")
+
+
 async def delete_typed(ctx: Ctx, kind: str, entity_id: str, force: bool) -> None:
-    """DELETE /data/assets/{id}... An asset or shot with tasks is only canceled without force."""
+    """DELETE /data/assets/{id}... An asset, shot, edit or concept with tasks is only canceled
+    without force."""
     entity = await get_typed(ctx, kind, entity_id)
+    _require_deleter(ctx, entity, entity["project_id"])
+    await _delete_entity(ctx, kind, entity, force)
+
+
+async def delete_entities(
+    ctx: Ctx, project_id: str, entity_ids: list[str], force: bool
+) -> list[str]:
+    """POST /actions/projects/{id}/delete-entities: the project's assets, shots, edits and
+    concepts among ``entity_ids``, each removed as its DELETE route would (concepts, and
+    entities already canceled, for real). Unknown ids, other projects' entities and other kinds
+    are skipped; answers the ids removed."""
+    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
+    found = [await rows.fetch_one(ctx.conn, Entity, entity_id.lower()) for entity_id in entity_ids]
+    found = [entity for entity in found if entity is not None]
+    for entity in found:
+        _require_deleter(ctx, entity, project["id"])
+    to_remove = []
+    for entity in found:
+        kind = await entity_kind(ctx, entity)
+        if entity["project_id"] != project["id"] or kind not in CANCELABLE_KINDS:
+            continue
+        to_remove.append((kind, entity, force or entity["canceled"] or kind == "Concept"))
+    for kind, entity, entity_force in to_remove:
+        await _delete_entity(ctx, kind, entity, entity_force)
+    return [entity["id"] for _, entity, _ in to_remove]
+
+
+def _require_deleter(ctx: Ctx, entity: Row, project_id: str) -> None:
+    """Creators may delete their own entities, otherwise a manager of the project must."""
     me = ctx.me
     if entity["created_by"] == me.id:
-        me.require_member(entity["project_id"])
+        me.require_member(project_id)
     else:
-        me.require_manager(entity["project_id"])
+        me.require_manager(project_id)
+
+
+async def _delete_entity(ctx: Ctx, kind: str, entity: Row, force: bool) -> None:
     lower = kind.lower()
     has_tasks = await rows.count_where(ctx.conn, Task, Task.entity_id == entity["id"])
-    if kind in ("Asset", "Shot") and has_tasks and not force:
+    if kind in CANCELABLE_KINDS and has_tasks and not force:
         await rows.update_row(ctx.conn, Entity, entity["id"], {"canceled": True})
         await events.emit(
             ctx, f"{lower}:update", {f"{lower}_id": entity["id"]}, entity["project_id"]
         )
         return
-    await remove_entity(ctx, entity, force=True if kind in ("Asset", "Shot") else force)
+    children = Entity.parent_id == entity["id"]
+    if kind == "Sequence" and not force and await rows.count_where(ctx.conn, Entity, children):
+        raise BadRequest("Some data are still linked to this sequence.")
+    await remove_entity(ctx, entity, force=True if kind in CANCELABLE_KINDS else force)
     await events.emit(ctx, f"{lower}:delete", {f"{lower}_id": entity["id"]}, entity["project_id"])
 
 

@@ -81,6 +81,23 @@ async def remove_task(ctx: Ctx, task: Row, force: bool = False) -> None:
     )
 
 
+async def remove_tasks(ctx: Ctx, tasks: Sequence[Row]) -> None:
+    """Delete many tasks with everything hanging on them, in a constant number of statements."""
+    task_ids = [task["id"] for task in tasks]
+    if not task_ids:
+        return
+    await _remove_task_dependents(ctx, task_ids)
+    for chunk in rows.chunked(task_ids):
+        await rows.delete_where(ctx.conn, TaskPersonLink, TaskPersonLink.task_id.in_(chunk))
+        await rows.delete_where(ctx.conn, Task, Task.id.in_(chunk))
+    payloads = [
+        ({"task_id": t["id"], "entity_id": t["entity_id"], "task_type_id": t["task_type_id"]},
+         t["project_id"])
+        for t in tasks
+    ]  # fmt: skip
+    await events.emit_many(ctx, "task:delete", payloads)
+
+
 async def remove_entity(ctx: Ctx, entity: Row, force: bool) -> None:
     """Delete an entity; with ``force`` its children, tasks, casting, versions, files and
     instances go first (otherwise the database refuses while any of them remain)."""
