@@ -126,7 +126,7 @@ async def create_comment(
         await _copy_to_hashtag_tasks(ctx, task, author, args.text or "")
     task, changed = await _apply_status(ctx, task, status, comment)
     await _notify(ctx, task, comment, author, changed, mentions, department_mentions)
-    await _run_automations(ctx, task, author)
+    await run_automations(ctx, task, author)
     item = (await serialize(ctx, spec_for_table("comment"), [comment], relations=True))[0]
     item["task_status"] = serialize_plain(spec_for_table("task_status"), [status])[0]
     from .persons import person_dict
@@ -222,21 +222,7 @@ async def _apply_status(ctx: Ctx, task: Row, status: Row, comment: Row) -> tuple
         updated, _ = await reset_task_data(ctx, task["id"])
         return updated, False
     changed = status["id"] != task["task_status_id"]
-    values: dict[str, Any] = {
-        "task_status_id": status["id"],
-        "last_comment_date": comment["created_at"],
-    }
-    now = utc_now()
-    if changed:
-        if status["is_retake"]:
-            values["retake_count"] = (task["retake_count"] or 0) + 1
-        if status["is_wip"] and task["real_start_date"] is None:
-            values["real_start_date"] = now
-        if status["is_feedback_request"]:
-            values["end_date"] = now
-        elif not status["is_done"]:
-            values["end_date"] = None
-        values["done_date"] = now if status["is_done"] else None
+    values = status_change_values(task, status, comment["created_at"], utc_now())
     updated = await rows.update_row(ctx.conn, Task, task["id"], values)
     project_id = task["project_id"]
     if changed:
@@ -258,6 +244,24 @@ async def _apply_status(ctx: Ctx, task: Row, status: Row, comment: Row) -> tuple
             )
     await events.emit(ctx, "task:update", {"task_id": task["id"]}, project_id)
     return updated, changed
+
+
+def status_change_values(
+    task: Row, status: Row, comment_date: datetime.datetime, now: datetime.datetime
+) -> dict[str, Any]:
+    """What a task's fields become when its latest comment sets ``status``."""
+    values: dict[str, Any] = {"task_status_id": status["id"], "last_comment_date": comment_date}
+    if status["id"] != task["task_status_id"]:
+        if status["is_retake"]:
+            values["retake_count"] = (task["retake_count"] or 0) + 1
+        if status["is_wip"] and task["real_start_date"] is None:
+            values["real_start_date"] = now
+        if status["is_feedback_request"]:
+            values["end_date"] = now
+        elif not status["is_done"]:
+            values["end_date"] = None
+        values["done_date"] = now if status["is_done"] else None
+    return values
 
 
 async def _copy_to_hashtag_tasks(ctx: Ctx, task: Row, author: Row, text: str) -> None:
@@ -381,7 +385,7 @@ async def _notification(
 
 
 # ==== status automations =====================================================================
-async def _run_automations(ctx: Ctx, task: Row, author: Row) -> None:
+async def run_automations(ctx: Ctx, task: Row, author: Row) -> None:
     automations = await ctx.conn.execute(
         select(StatusAutomation.__table__)
         .join(
