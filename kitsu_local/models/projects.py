@@ -48,8 +48,9 @@ class ProductionSettings(BaseTable):
     is_single_preview_per_revision: bool | None = False
     is_frame_in_numbering: bool | None = False
     revision_padding: int = 0
-    hd_bitrate_compression: int | None = 28
-    ld_bitrate_compression: int | None = 6
+    # Null: the server's movie_*def_bitrate settings apply (as Zou).
+    hd_bitrate_compression: int | None = None
+    ld_bitrate_compression: int | None = None
     default_preview_background_file_id: str | None = fk("preview_background_file")
 
 
@@ -89,6 +90,10 @@ class ProjectTaskTypeLink(BaseTable, table=True):
     project_id: str = fk("project", nullable=False)
     task_type_id: str = fk("task_type", nullable=False)
     priority: int | None = None
+    # Movie bitrates (Mbit/s) of this task type's previews; null: the project's.
+    hd_bitrate_compression: int | None = None
+    ld_bitrate_compression: int | None = None
+    is_client_visible: bool | None = True
 
 
 class ProjectTaskStatusLink(BaseTable, table=True):
@@ -98,6 +103,8 @@ class ProjectTaskStatusLink(BaseTable, table=True):
     task_status_id: str = fk("task_status", nullable=False)
     priority: int | None = None
     roles_for_board: Any = json_field(DEFAULT_ROLES_FOR_BOARD)
+    # Null: the studio's TaskStatus.is_client_allowed applies.
+    is_client_allowed: bool | None = None
 
 
 class ProjectAssetTypeLink(SQLModel, table=True):

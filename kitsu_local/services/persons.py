@@ -177,6 +177,16 @@ def minimal_form(item: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# What a client reads of a person (Zou's present_client): a name and an avatar to put on a
+# comment, nothing of how the studio is organised.
+CLIENT_FIELDS = ("id", "type", "first_name", "last_name", "full_name", "has_avatar", "active",
+                 "role", "is_bot")  # fmt: skip
+
+
+def client_form(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item.get(key) for key in CLIENT_FIELDS}
+
+
 def short_form(person: Row | dict[str, Any]) -> dict[str, Any]:
     return {
         "id": person["id"],

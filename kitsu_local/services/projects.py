@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import rows
-from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..models import (
@@ -31,12 +30,10 @@ from ..models import (
     ProjectTemplateStatusAutomationLink,
     ProjectTemplateTaskStatusLink,
     ProjectTemplateTaskTypeLink,
-    TaskStatus,
-    TaskType,
 )  # fmt: skip
-from ..models.base import PROJECT_STYLES, ROLES
+from ..models.base import PROJECT_STYLES
 from .crud import CrudHooks
-from .spec import Row, spec_for_table
+from .spec import Row
 
 RESOLUTION_RE = re.compile(r"\A\d{3,4}x\d{3,4}\Z")
 PARTIAL_RESOLUTION_RE = re.compile(r"\Ax\d{3,4}\Z")
@@ -193,11 +190,52 @@ async def check_project_update(ctx: Ctx, row: Row, data: dict[str, Any]) -> None
 
 # ==== extra data =============================================================================
 async def add_project_extra_data(ctx: Ctx, items: list[dict[str, Any]]) -> None:
-    """``descriptors``, ``task_types_priority``, ``task_statuses_link``, ``first_episode_id``."""
+    """``descriptors``, ``task_type_links``, ``task_types_priority``, ``task_statuses_link``,
+    ``first_episode_id``."""
     ids = [item["id"] for item in items]
+    descriptors = await descriptors_by_project(ctx, MetadataDescriptor.project_id.in_(ids))
+    task_type_links: dict[str, dict[str, Any]] = defaultdict(dict)
+    for link in await rows.fetch_where(
+        ctx.conn, ProjectTaskTypeLink, ProjectTaskTypeLink.project_id.in_(ids)
+    ):
+        task_type_links[link["project_id"]][link["task_type_id"]] = {
+            key: link[key]
+            for key in (
+                "priority", "hd_bitrate_compression", "ld_bitrate_compression",
+                "is_client_visible",
+            )
+        }  # fmt: skip
+    status_links: dict[str, dict[str, Any]] = defaultdict(dict)
+    for link in await rows.fetch_where(
+        ctx.conn, ProjectTaskStatusLink, ProjectTaskStatusLink.project_id.in_(ids)
+    ):
+        status_links[link["project_id"]][link["task_status_id"]] = {
+            "priority": link["priority"],
+            "roles_for_board": link["roles_for_board"],
+            "is_client_allowed": link["is_client_allowed"],
+        }
+    first_episodes = await first_episodes_of(
+        ctx, [item["id"] for item in items if item.get("production_type") == "tvshow"]
+    )
+    for item in items:
+        item["descriptors"] = descriptors[item["id"]]
+        links = task_type_links[item["id"]]
+        item["task_type_links"] = links
+        item["task_types_priority"] = {key: link["priority"] for key, link in links.items()}
+        item["task_statuses_link"] = status_links[item["id"]]
+        if item["id"] in first_episodes:
+            item["first_episode_id"] = first_episodes[item["id"]]["id"]
+
+
+async def descriptors_by_project(
+    ctx: Ctx, *conditions: Any, visible_only: bool = True
+) -> dict[str, list[dict[str, Any]]]:
+    """Descriptors in the short form of the project lists, by project; ``visible_only`` drops
+    what the caller's role does not see (clients: not ``for_client``; vendors: other
+    departments')."""
     descriptors: dict[str, list[dict[str, Any]]] = defaultdict(list)
     descriptor_rows = await rows.fetch_where(
-        ctx.conn, MetadataDescriptor, MetadataDescriptor.project_id.in_(ids),
+        ctx.conn, MetadataDescriptor, *conditions,
         order_by=[MetadataDescriptor.position, MetadataDescriptor.name],
     )  # fmt: skip
     departments = await rows.grouped_links(
@@ -206,7 +244,7 @@ async def add_project_extra_data(ctx: Ctx, items: list[dict[str, Any]]) -> None:
     )  # fmt: skip
     me = ctx.me
     for row in descriptor_rows:
-        role = me.role_in(row["project_id"])
+        role = me.role_in(row["project_id"]) if visible_only else "admin"
         if role == "client" and not row["for_client"]:
             continue
         descriptor_departments = departments[row["id"]]
@@ -220,32 +258,12 @@ async def add_project_extra_data(ctx: Ctx, items: list[dict[str, Any]]) -> None:
             {
                 "id": row["id"], "name": row["name"], "field_name": row["field_name"],
                 "data_type": row["data_type"], "choices": row["choices"],
-                "for_client": row["for_client"], "entity_type": row["entity_type"],
+                "for_client": bool(row["for_client"]), "entity_type": row["entity_type"],
                 "task_type_id": row["task_type_id"], "position": row["position"],
                 "departments": descriptor_departments,
             }
         )  # fmt: skip
-    priorities: dict[str, dict[str, Any]] = defaultdict(dict)
-    for link in await rows.fetch_where(
-        ctx.conn, ProjectTaskTypeLink, ProjectTaskTypeLink.project_id.in_(ids)
-    ):
-        priorities[link["project_id"]][link["task_type_id"]] = link["priority"]
-    status_links: dict[str, dict[str, Any]] = defaultdict(dict)
-    for link in await rows.fetch_where(
-        ctx.conn, ProjectTaskStatusLink, ProjectTaskStatusLink.project_id.in_(ids)
-    ):
-        status_links[link["project_id"]][link["task_status_id"]] = {
-            "priority": link["priority"],
-            "roles_for_board": link["roles_for_board"],
-        }
-    for item in items:
-        item["descriptors"] = descriptors[item["id"]]
-        item["task_types_priority"] = priorities[item["id"]]
-        item["task_statuses_link"] = status_links[item["id"]]
-        if item.get("production_type") == "tvshow":
-            episode = await first_episode(ctx, item["id"])
-            if episode is not None:
-                item["first_episode_id"] = episode["id"]
+    return descriptors
 
 
 # ==== episodes ===============================================================================
@@ -256,13 +274,22 @@ async def episode_type_id(ctx: Ctx) -> str:
 
 
 async def first_episode(ctx: Ctx, project_id: str) -> Row | None:
+    return (await first_episodes_of(ctx, [project_id])).get(project_id)
+
+
+async def first_episodes_of(ctx: Ctx, project_ids: list[str]) -> dict[str, Row]:
+    """The episode each tv show opens on: its first running one by name, else its first."""
+    if not project_ids:
+        return {}
     type_id = await episode_type_id(ctx)
     episodes = await rows.fetch_where(
-        ctx.conn, Entity, Entity.project_id == project_id, Entity.entity_type_id == type_id,
+        ctx.conn, Entity, Entity.project_id.in_(project_ids), Entity.entity_type_id == type_id,
         order_by=Entity.name,
     )  # fmt: skip
-    running = [episode for episode in episodes if episode["status"] == "running"]
-    return (running or episodes or [None])[0]
+    first: dict[str, Row] = {}
+    for episode in sorted(episodes, key=lambda episode: episode["status"] != "running"):
+        first.setdefault(episode["project_id"], episode)
+    return first
 
 
 async def get_or_create_first_episode(ctx: Ctx, project: Row) -> Row:
@@ -270,9 +297,11 @@ async def get_or_create_first_episode(ctx: Ctx, project: Row) -> Row:
     if episode is None:
         from .entities import create_entity
 
+        # As Zou's create_episode: an empty description and data, not nulls.
         episode = await create_entity(
-            ctx, project["id"], await episode_type_id(ctx), "E01", kind="Episode"
-        )
+            ctx, project["id"], await episode_type_id(ctx), "E01", kind="Episode",
+            description="", data={},
+        )  # fmt: skip
     return episode
 
 
@@ -331,6 +360,7 @@ async def create_descriptor(ctx: Ctx, project_id: str, snapshot: dict[str, Any])
     existing = await rows.first_where(
         ctx.conn, MetadataDescriptor, MetadataDescriptor.project_id == project_id,
         MetadataDescriptor.entity_type == entity_type, MetadataDescriptor.name == name,
+        same_task_type(snapshot.get("task_type_id")),
     )  # fmt: skip
     if existing is not None:
         return existing
@@ -353,6 +383,11 @@ async def create_descriptor(ctx: Ctx, project_id: str, snapshot: dict[str, Any])
             {"metadata_descriptor_id": descriptor["id"], "department_id": department_id},
         )  # fmt: skip
     return descriptor
+
+
+def same_task_type(task_type_id: str | None) -> Any:
+    column = MetadataDescriptor.task_type_id
+    return column.is_(None) if task_type_id is None else column == task_type_id
 
 
 async def copy_project_descriptors(ctx: Ctx, project_id: str) -> None:
@@ -383,130 +418,3 @@ class MetadataDescriptorHooks(CrudHooks):
         if values.get("choices") is None:
             values["choices"] = []
         return values
-
-
-# ==== project settings links =================================================================
-async def link_task_status(ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
-    """Create or update the link of a task status to a project (priority, board roles)."""
-    return await _link_setting(
-        ctx, args, ProjectTaskStatusLink, "task_status_id", TaskStatus,
-        extra={"roles_for_board": _roles(args.get("roles_for_board"))},
-    )  # fmt: skip
-
-
-async def link_task_type(ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
-    """Create or update the link of a task type to a project (priority)."""
-    return await _link_setting(ctx, args, ProjectTaskTypeLink, "task_type_id", TaskType, extra={})
-
-
-def _roles(value: Any) -> list[str]:
-    if value is None:
-        return []
-    values = value if isinstance(value, list) else [value]
-    roles = [role for role in values if isinstance(role, str)]
-    invalid = [role for role in roles if role not in ROLES]
-    if invalid or len(roles) != len(values):
-        raise WrongParameter(
-            f"Invalid roles_for_board: {values!r}. Allowed roles: {', '.join(ROLES)}."
-        )
-    return roles
-
-
-async def _link_setting(
-    ctx: Ctx, args: dict[str, Any], link: Any, key: str, target: Any, extra: dict[str, Any]
-) -> dict[str, Any]:
-    from .. import events
-    from .crud import serialize_plain
-
-    project_id = args.get("project_id")
-    if not project_id:
-        raise WrongParameter("project_id is required.")
-    ctx.me.require_manager(project_id if isinstance(project_id, str) else None)
-    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
-    if not is_valid_id(args.get(key)):
-        raise WrongParameter(f"{key} is required and must be a valid UUID")
-    await rows.fetch_or_404(ctx.conn, target, args[key])
-    try:
-        priority = int(args.get("priority", 1)) if args.get("priority") is not None else None
-    except (TypeError, ValueError):
-        raise WrongParameter("priority must be an integer.") from None
-    table = link.__table__
-    existing = await rows.first_where(
-        ctx.conn, link, table.c.project_id == project["id"], table.c[key] == args[key].lower()
-    )
-    values = {"priority": priority, **extra}
-    if existing is None:
-        row = await rows.insert_row(
-            ctx.conn, link, {"project_id": project["id"], key: args[key].lower(), **values}
-        )
-    else:
-        row = await rows.update_row(ctx.conn, link, existing["id"], values)
-    await events.emit(ctx, "project:update", {}, project["id"])
-    return serialize_plain(spec_for_table(table.name), [row])[0]
-
-
-# ==== preview background files of a production ===============================================
-async def project_backgrounds(ctx: Ctx, project_id: str) -> list[dict[str, Any]]:
-    from ..models import PreviewBackgroundFile
-    from .crud import fetch, serialize_plain
-
-    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
-    ctx.me.require_member(project["id"])
-    found = await fetch(
-        ctx,
-        select(PreviewBackgroundFile.__table__)
-        .join(
-            ProjectPreviewBackgroundFileLink,
-            ProjectPreviewBackgroundFileLink.preview_background_file_id == PreviewBackgroundFile.id,
-        )
-        .where(ProjectPreviewBackgroundFileLink.project_id == project["id"])
-        .order_by(PreviewBackgroundFile.name),
-    )
-    return serialize_plain(spec_for_table("preview_background_file"), found)
-
-
-async def add_project_background(ctx: Ctx, project_id: str, body: Any) -> dict[str, Any]:
-    from .. import events
-    from ..models import PreviewBackgroundFile
-    from .crud import serialize
-
-    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
-    ctx.me.require_manager(project["id"])
-    background_id = body.get("preview_background_file_id") if isinstance(body, dict) else None
-    if not is_valid_id(background_id):
-        raise WrongParameter(
-            "Validation error.",
-            {"errors": [{"field": "preview_background_file_id", "message": "Field required"}]},
-        )
-    background = await rows.fetch_or_404(ctx.conn, PreviewBackgroundFile, background_id)
-    table = ProjectPreviewBackgroundFileLink.__table__
-    linked = await rows.first_where(
-        ctx.conn, table, table.c.project_id == project["id"],
-        table.c.preview_background_file_id == background["id"],
-    )  # fmt: skip
-    if linked is None:
-        await ctx.conn.execute(
-            table.insert().values(
-                project_id=project["id"], preview_background_file_id=background["id"]
-            )
-        )
-        await events.emit(ctx, "project:update", {"project_id": project["id"]}, project["id"])
-    spec = spec_for_table("project")
-    return (await serialize(ctx, spec, [project], relations=True))[0]
-
-
-async def remove_project_background(ctx: Ctx, project_id: str, background_id: str) -> None:
-    from .. import events
-
-    project = await rows.fetch_or_404(ctx.conn, Project, project_id)
-    ctx.me.require_manager(project["id"])
-    table = ProjectPreviewBackgroundFileLink.__table__
-    await rows.delete_where(
-        ctx.conn, table, table.c.project_id == project["id"],
-        table.c.preview_background_file_id == rows.check_id(background_id),
-    )  # fmt: skip
-    if project["default_preview_background_file_id"] == background_id.lower():
-        await rows.update_row(
-            ctx.conn, Project, project["id"], {"default_preview_background_file_id": None}
-        )
-    await events.emit(ctx, "project:update", {"project_id": project["id"]}, project["id"])
