@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
-from .base import BaseTable, fk, json_field, text
+from .base import VALIDATION_STATUSES, BaseTable, enum_field, fk, json_field, text
 
 
 class WorkingFile(BaseTable, table=True):
@@ -22,6 +22,7 @@ class WorkingFile(BaseTable, table=True):
     checksum: int | None = None
     path: str | None = Field(default=None, max_length=400)
     data: Any = json_field()
+    validation_status: str = enum_field(VALIDATION_STATUSES, "neutral", nullable=False)
     task_id: str | None = fk("task")
     entity_id: str | None = fk("entity")
     person_id: str | None = fk("person")
@@ -50,6 +51,7 @@ class OutputFile(BaseTable, table=True):
     source: str | None = Field(default=None, max_length=40)
     path: str | None = Field(default=None, max_length=400)
     data: Any = json_field()
+    quality: str | None = enum_field(("low", "mid", "high"), None)
     file_status_id: str = fk("file_status", nullable=False)
     entity_id: str | None = fk("entity")
     asset_instance_id: str | None = fk("asset_instance")

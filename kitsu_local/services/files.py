@@ -163,14 +163,16 @@ class OutputFileHooks(CrudHooks):
     """``source_file`` (the working file) is nested; events carry the entity's project."""
 
     async def present(self, ctx, spec, found, items, view):
-
+        source_ids = sorted({row["source_file_id"] for row in found if row["source_file_id"]})
+        # One IN query per chunk of ids, whatever the number of output files.
+        sources = {
+            source["id"]: source
+            for chunk in rows.chunked(source_ids)
+            for source in await rows.fetch_where(ctx.conn, WorkingFile, WorkingFile.id.in_(chunk))
+        }
         working_spec = spec_for_table("working_file")
         for item, row in zip(items, found, strict=True):
-            source = (
-                await rows.fetch_one(ctx.conn, WorkingFile, row["source_file_id"])
-                if row["source_file_id"]
-                else None
-            )
+            source = sources.get(row["source_file_id"])
             item["source_file"] = serialize_plain(working_spec, [source])[0] if source else None
         return items
 
