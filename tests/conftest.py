@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import gazu
 import pytest
 
 from .support.api import Api
@@ -33,6 +34,16 @@ def admin(server: Server) -> Api:
     client = Api(server.api)
     client.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     return client
+
+
+@pytest.fixture(scope="module")
+def gazu_client(server: Server) -> Iterator[gazu.client.KitsuClient]:
+    """The official client, unchanged, logged in as the admin over a real socket; pass it as
+    ``client=`` to every gazu call."""
+    client = gazu.client.create_client(server.api)
+    gazu.log_in(ADMIN_EMAIL, ADMIN_PASSWORD, client=client)
+    yield client
+    gazu.log_out(client=client)
 
 
 @pytest.fixture(scope="session")

@@ -87,3 +87,23 @@ def test_coverage_of_the_foundation_endpoints():
     status = [e for e in implemented if e["path"] in STATUS_PATHS]
     assert (len(generic), len(auth), len(status)) == (237, 22, 8), sorted(missing)
     assert len(implemented) >= 267
+
+
+# The catalogue areas of the production breakdown (issue 7): 235 endpoints.
+BREAKDOWN_AREAS = re.compile(
+    r"^/(data/(projects|entities|assets|shots|sequences|episodes|scenes|edits|concepts"
+    r"|asset-instances|entity-links|production-schedule-versions|task-status-links)"
+    r"|actions/(projects|assets|production-schedule-versions))(/|$)"
+)
+
+
+def test_coverage_of_the_breakdown_endpoints():
+    report = coverage_report()
+    missing = sorted(
+        (endpoint["method"], endpoint["path"])
+        for endpoint in report.missing
+        if BREAKDOWN_AREAS.match(endpoint["path"])
+    )
+    served = [e for e in report.implemented if BREAKDOWN_AREAS.match(e["path"])]
+    assert (len(served), missing) == (235, [])
+    assert len(report.implemented) >= 504

@@ -25,8 +25,8 @@ from kitsu_local.media import (
     probe_movie,
     target_size,
 )
-from kitsu_local.media.tiles import TileSheet
 from kitsu_local.media.pictures import fitted_size
+from kitsu_local.media.tiles import TileSheet
 
 from .support.clips import MARKER, make_clip, make_hdr, make_picture
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
+
 import gazu
 
 from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD
+from .support.studio import PASSWORD
 
 
-def test_a_desktop_login_sets_the_last_presence(admin, studio):
-    artist = studio.people["user"]
+def _new_artist(admin) -> tuple[dict, object]:
+    tag = uuid.uuid4().hex[:8]
+    person = admin.create(
+        "persons", first_name="Present", last_name=tag, email=f"present-{tag}@example.com",
+        password=PASSWORD, role="user",
+    )  # fmt: skip
+    client = admin.as_token(None)
+    client.login(person["email"], PASSWORD)
+    return person, client
+
+
+def test_a_desktop_login_sets_the_last_presence(admin):
+    artist, client = _new_artist(admin)
     assert admin.ok("GET", f"/data/persons/{artist['id']}")["last_presence"] is None
-    client = studio.as_role("user")
     path = f"/data/persons/{artist['id']}/desktop-login-logs"
     log = client.ok("POST", path, 201, json={"date": "2026-11-20T10:00:00"})
     assert (log["person_id"], log["date"], log["type"]) == (

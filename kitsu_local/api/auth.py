@@ -45,6 +45,7 @@ COOKIE_MAX_AGE = 31_540_000
 REFRESH_COOKIE_PATH = "/api/auth/refresh-token"
 SAML_DISABLED = {"error": "SAML is not enabled."}
 
+
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
 class LoginBody(Factors):
     email: str = Field(min_length=1)

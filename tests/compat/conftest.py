@@ -253,7 +253,11 @@ def build_scenario(compat: Compat) -> None:
 
 
 def _entity(name: str, project: str, kind: str, parent: str | None = None) -> dict[str, Any]:
-    body = {"name": name, "project_id": f"{{{project}}}", "entity_type_id": f"{{entity-type:{kind}}}"}
+    body = {
+        "name": name,
+        "project_id": f"{{{project}}}",
+        "entity_type_id": f"{{entity-type:{kind}}}",
+    }
     if parent:
         body["parent_id"] = f"{{{parent}}}"
     return body
@@ -279,15 +283,26 @@ def compat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def compat(compat_server: Server) -> Compat:
+def compat(compat_server: Server) -> Iterator[Compat]:
     zou = Api(ZOU_URL)
     zou.login(ZOU_EMAIL, ZOU_PASSWORD)
     local = Api(compat_server.api)
     local.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     pair = Compat(zou=zou, local=local, tag=uuid.uuid4().hex[:6])
-    build_scenario(pair)
-    _log_in_roles(pair)
-    return pair
+    try:
+        build_scenario(pair)
+        _log_in_roles(pair)
+        yield pair
+    finally:
+        _retire_people(pair)
+
+
+def _retire_people(compat: Compat) -> None:
+    """Zou counts active persons against its user limit and keeps them between runs: the
+    run's people are deactivated when it ends."""
+    for name, (zou_id, _) in compat.ids.items():
+        if name.startswith("person:"):
+            compat.zou.put(f"/data/persons/{zou_id}", json={"active": False})
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -301,4 +316,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"compat: {len(RESULTS)} endpoints checked, {same} identical in status and shape"
     )
-

@@ -46,17 +46,21 @@ def shape_differences(
     if zou_type != local_type:
         return [f"{where}: {zou_type} on Zou, {local_type} here"]
     if zou_type == "object":
+        # Keys that are ids (task_types_priority, stats by status...) compare by what they name.
+        zou_keys = {zou_names.get(key, key): key for key in zou}
+        local_keys = {local_names.get(key, key): key for key in local}
         found = []
-        for key in sorted(zou.keys() - local.keys()):
+        for key in sorted(zou_keys.keys() - local_keys.keys()):
             if f"{where}.{key}" not in allowed:
                 found.append(f"{where}.{key}: missing here")
-        for key in sorted(local.keys() - zou.keys()):
+        for key in sorted(local_keys.keys() - zou_keys.keys()):
             if f"{where}.{key}" not in allowed:
                 found.append(f"{where}.{key}: not on Zou")
-        for key in sorted(zou.keys() & local.keys()):
+        for key in sorted(zou_keys.keys() & local_keys.keys()):
             found += shape_differences(
-                zou[key], local[key], zou_names, local_names, allowed, f"{where}.{key}"
-            )
+                zou[zou_keys[key]], local[local_keys[key]], zou_names, local_names, allowed,
+                f"{where}.{key}",
+            )  # fmt: skip
         return found
     if zou_type == "list":
         if len(zou) != len(local):
@@ -78,7 +82,9 @@ def _paired(
     zou: list, local: list, zou_names: Mapping[str, str], local_names: Mapping[str, str]
 ) -> list[tuple[Any, Any]]:
     """Pair list items by what they refer to (their translated id, else their name), so that two
-    servers listing the same rows in another order still compare row by row."""
+    servers listing the same rows in another order still compare row by row. Items with neither
+    (news, notifications, links with ids of their own) are paired with the first item of the
+    other side that has the same shape: rows created in the same second come in any order."""
 
     def key(item: Any, names: Mapping[str, str]) -> Any:
         if isinstance(item, dict):
@@ -90,13 +96,18 @@ def _paired(
             return ("id", names[item])
         return None
 
-    zou_keys = [key(item, zou_names) for item in zou]
-    local_keys = [key(item, local_names) for item in local]
-    if None in zou_keys or None in local_keys or sorted(map(repr, zou_keys)) != sorted(
-        map(repr, local_keys)
-    ):
-        return list(zip(zou, local, strict=True))
-    by_key = {repr(k): item for k, item in zip(local_keys, local, strict=True)}
-    if len(by_key) != len(local):  # duplicate keys: keep the servers' own order
-        return list(zip(zou, local, strict=True))
-    return [(item, by_key[repr(k)]) for k, item in zip(zou_keys, zou, strict=True)]
+    zou_keys = [repr(key(item, zou_names)) for item in zou]
+    local_keys = [repr(key(item, local_names)) for item in local]
+    keyed = "None" not in zou_keys and "None" not in local_keys
+    if keyed and sorted(zou_keys) == sorted(local_keys) and len(set(local_keys)) == len(local):
+        by_key = dict(zip(local_keys, local, strict=True))
+        return [(item, by_key[k]) for k, item in zip(zou_keys, zou, strict=True)]
+    pairs, free = [], list(local)
+    for item in zou:
+        match = next(
+            (other for other in free if not shape_differences(item, other, zou_names, local_names)),
+            free[0],
+        )
+        free.remove(match)
+        pairs.append((item, match))
+    return pairs
