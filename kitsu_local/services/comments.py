@@ -31,7 +31,7 @@ from .spec import Row
 
 
 # ==== mentions ===============================================================================
-def _mentioned(text: str, name: str) -> bool:
+def mentioned_people(text: str, name: str) -> bool:
     return re.search(rf"@{re.escape(name)}(\s|$)", text) is not None
 
 
@@ -47,13 +47,13 @@ async def parse_mentions(
         .where(ProjectPersonLink.project_id == project_id)
     )
     persons = [
-        row.id for row in team if _mentioned(text, full_name({"first_name": row.first_name,
+        row.id for row in team if mentioned_people(text, full_name({"first_name": row.first_name,
                                                                "last_name": row.last_name}))
     ]  # fmt: skip
     departments = [
         row.id
         for row in await ctx.conn.execute(select(Department.id, Department.name))
-        if _mentioned(text, row.name)
+        if mentioned_people(text, row.name)
     ]
     return persons, departments
 

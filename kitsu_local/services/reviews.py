@@ -69,7 +69,7 @@ async def post_comment(
     me = ctx.me
     # Someone mentioned on the task may answer, without moving its status.
     if not await has_task_action_access(ctx, task) and (
-        not await _is_mentioned(ctx, task) or status["id"] != task["task_status_id"]
+        not await is_mentioned(ctx, task) or status["id"] != task["task_status_id"]
     ):
         raise PermissionDenied()
     role = me.role_in(task["project_id"])
@@ -167,7 +167,7 @@ async def _status_or_400(ctx: Ctx, status_id: Any) -> Row:
     return status
 
 
-async def _is_mentioned(ctx: Ctx, task: Row) -> bool:
+async def is_mentioned(ctx: Ctx, task: Row) -> bool:
     if ctx.me.role == "vendor":
         return False
     query = (
@@ -293,32 +293,8 @@ async def _notify(
     department_mentions: list[str],
 ) -> None:  # fmt: skip
     conn = ctx.conn
-    followers = set(
-        (
-            await conn.execute(
-                select(TaskPersonLink.person_id).where(TaskPersonLink.task_id == task["id"])
-            )
-        ).scalars()
-    )
-    followers |= set(
-        (
-            await conn.execute(
-                select(Subscription.person_id).where(Subscription.task_id == task["id"])
-            )
-        ).scalars()
-    )
+    followers = await notification_recipients(ctx, task)
     entity = await rows.fetch_one(conn, Entity, task["entity_id"]) if task["entity_id"] else None
-    if entity and entity["parent_id"]:
-        followers |= set(
-            (
-                await conn.execute(
-                    select(Subscription.person_id).where(
-                        Subscription.entity_id == entity["parent_id"],
-                        Subscription.task_type_id == task["task_type_id"],
-                    )
-                )
-            ).scalars()
-        )
     mentioned = set(mentions)
     if department_mentions:
         mentioned |= set(
@@ -357,6 +333,39 @@ async def _notify(
             },
             task["project_id"],
         )
+
+
+async def notification_recipients(ctx: Ctx, task: Row) -> set[str]:
+    """Who follows a task: its assignees, its subscribers and those of its sequence for its
+    task type (Zou's ``get_notification_recipients``)."""
+    conn = ctx.conn
+    followers = set(
+        (
+            await conn.execute(
+                select(TaskPersonLink.person_id).where(TaskPersonLink.task_id == task["id"])
+            )
+        ).scalars()
+    )
+    followers |= set(
+        (
+            await conn.execute(
+                select(Subscription.person_id).where(Subscription.task_id == task["id"])
+            )
+        ).scalars()
+    )
+    entity = await rows.fetch_one(conn, Entity, task["entity_id"]) if task["entity_id"] else None
+    if entity and entity["parent_id"]:
+        followers |= set(
+            (
+                await conn.execute(
+                    select(Subscription.person_id).where(
+                        Subscription.entity_id == entity["parent_id"],
+                        Subscription.task_type_id == task["task_type_id"],
+                    )
+                )
+            ).scalars()
+        )
+    return followers
 
 
 async def _notification(
