@@ -4,6 +4,7 @@ time spent of the person, written whenever one of them is added."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from typing import Any
 
@@ -11,10 +12,11 @@ from sqlalchemy import func, select
 
 from .. import events, rows
 from ..context import Ctx
-from ..errors import PermissionDenied
+from ..errors import PermissionDenied, WrongParameter
 from ..models import DesktopLoginLog, Person, TimeSpent
 from ..models.base import utc_now
 from .crud import serialize_plain
+from .persons import full_name
 from .spec import spec_for_table
 
 
@@ -59,6 +61,41 @@ async def add_desktop_login_log(
     )
     await update_last_presence(ctx, person_id)
     return serialize_plain(spec_for_table("desktop_login_log"), [log])[0]
+
+
+async def presence_logs(ctx: Ctx, month_date: str) -> list[list[str]]:
+    """The month's sheet (admins): a header ``year, 1..last day``, then one row per active
+    person (guests and preview accounts aside) by first and last name, ``X`` on the days of a
+    desktop login."""
+    ctx.me.require_admin()
+    try:
+        start = datetime.datetime.strptime(month_date, "%Y-%m")
+    except ValueError:
+        raise WrongParameter("Invalid month or year.") from None
+    _, last_day = calendar.monthrange(start.year, start.month)
+    end = start + datetime.timedelta(days=last_day)
+    persons = await rows.fetch_where(
+        ctx.conn,
+        Person,
+        Person.active.is_(True),
+        Person.is_guest.is_not(True),
+        Person.preview_project_id.is_(None),
+        order_by=[Person.first_name, Person.last_name],
+    )
+    logs = await ctx.conn.execute(
+        select(DesktopLoginLog.person_id, DesktopLoginLog.date).where(
+            DesktopLoginLog.date >= start, DesktopLoginLog.date < end
+        )
+    )
+    days: dict[str, set[int]] = {}
+    for person_id, date in logs:
+        days.setdefault(person_id, set()).add(date.day)
+    sheet = [[str(start.year)] + [str(day) for day in range(1, last_day + 1)]]
+    for person in persons:
+        present = days.get(person["id"], set())
+        marks = ["X" if day in present else "" for day in range(1, last_day + 1)]
+        sheet.append([full_name(person), *marks])
+    return sheet
 
 
 def _day(value: datetime.date | datetime.datetime | str) -> datetime.date:

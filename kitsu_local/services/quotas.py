@@ -32,7 +32,7 @@ Quotas = dict[str, dict[str, dict[str, dict[str, Any]]]]
 # ==== the two routes ==========================================================================
 async def task_type_quotas(ctx: Ctx, project_id: str, task_type_id: str) -> Quotas:
     """Per person (and ``total``) for one task type; team members but clients."""
-    project = await _project(ctx, project_id)
+    project = await quota_project(ctx, project_id)
     await require_project_access(ctx, project["id"])
     block_roles(ctx, project["id"], "client")
     weighted, feedback = _count_mode(ctx)
@@ -43,7 +43,7 @@ async def task_type_quotas(ctx: Ctx, project_id: str, task_type_id: str) -> Quot
 async def person_quotas(ctx: Ctx, project_id: str, person_id: str) -> Quotas:
     """Per task type (and ``total``) for one person: managers and supervisors of the team see
     anyone's, the others only their own (members or not, as Zou)."""
-    project = await _project(ctx, project_id)
+    project = await quota_project(ctx, project_id)
     block_roles(ctx, project["id"], "client")
     me = ctx.me
     if me.role_in(project["id"]) in ("admin", "manager", "supervisor"):
@@ -57,7 +57,7 @@ async def person_quotas(ctx: Ctx, project_id: str, person_id: str) -> Quotas:
     return await compute(ctx, project, weighted, feedback, person_id=person["id"])
 
 
-async def _project(ctx: Ctx, project_id: str) -> dict[str, Any]:
+async def quota_project(ctx: Ctx, project_id: str) -> dict[str, Any]:
     """The project, 404 when malformed or unknown (Zou looks it up before any other check)."""
     project = None
     if is_valid_id(project_id):
@@ -106,7 +106,7 @@ async def compute(
                 .where(TaskPersonLink.task_id == Task.id, Person.studio_id == studio_id)
             )
         )
-    counter = _Counter(_fps(project), _timezone(ctx), person_id is not None)
+    counter = _Counter(_fps(project), caller_timezone(ctx), person_id is not None)
     if weighted:
         await _weighted_by_time_spent(ctx, counter, conditions, person_id)
         await _weighted_by_business_days(ctx, counter, conditions, person_id, feedback)
@@ -159,7 +159,7 @@ async def _weighted_by_business_days(
         query = query.where(TaskPersonLink.person_id == person_id)
     for row in await ctx.conn.execute(query):
         start, end = row.real_start_date, row.finished
-        business_days = _business_days(start, end) + 1
+        business_days = count_business_days(start, end) + 1
         frames = round((row.nb_frames or 0) / business_days)
         day = start
         for _ in range((end - start).days + 1):
@@ -194,7 +194,7 @@ async def _raw(
         )  # fmt: skip
 
 
-def _business_days(start: datetime.date, end: datetime.date) -> int:
+def count_business_days(start: datetime.date, end: datetime.date) -> int:
     """Zou's count: the weekdays among the days after ``start``, up to ``end``."""
     return sum(
         1
@@ -210,7 +210,7 @@ def _fps(project: dict[str, Any]) -> float:
         return 25.0
 
 
-def _timezone(ctx: Ctx) -> Any:
+def caller_timezone(ctx: Ctx) -> Any:
     name = ctx.me.person.get("timezone") or ctx.settings.default_timezone
     try:
         return pytz.timezone(name)
