@@ -62,3 +62,13 @@ def test_gazu_reads_the_last_presence(server, admin):
     admin.ok("POST", f"/data/persons/{me['id']}/desktop-login-logs", 201, json={})
     today = admin.ok("GET", f"/data/persons/{me['id']}/desktop-login-logs")[0]["date"][:10]
     assert gazu.person.get_person(me["id"], client=client)["last_presence"] == today
+
+
+def test_persons_filter_on_full_name_as_zou(admin):
+    tag = uuid.uuid4().hex[:8]
+    person = admin.create(
+        "persons", first_name="Full", last_name=f"Name{tag}", email=f"full-{tag}@example.com"
+    )
+    found = admin.ok("GET", "/data/persons", params={"full_name": f"Full Name{tag}"})
+    assert [item["id"] for item in found] == [person["id"]]
+    assert admin.ok("GET", "/data/persons", params={"full_name": f"Nobody {tag}"}) == []

@@ -72,12 +72,12 @@ async def change_password(
     )
 
 
-async def create_reset_token(ctx: Ctx, person: Row) -> str:
-    """A 64-character token for ``PUT /auth/reset-password``, valid reset_token_lifetime."""
+async def create_reset_token(ctx: Ctx, person: Row, lifetime: int | None = None) -> str:
+    """A 64-character token for ``PUT /auth/reset-password``, valid ``lifetime`` seconds
+    (reset_token_lifetime by default)."""
     token = "".join(secrets.choice(RESET_TOKEN_ALPHABET) for _ in range(RESET_TOKEN_LENGTH))
-    await kv.put(
-        ctx.conn, _reset_key(person["email"]), token, ctx.settings.reset_token_lifetime_seconds
-    )
+    ttl = lifetime or ctx.settings.reset_token_lifetime_seconds
+    await kv.put(ctx.conn, _reset_key(person["email"]), token, ttl)
     return token
 
 

@@ -16,8 +16,9 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, update
 
 from .. import rows
+from ..columns import is_valid_id
 from ..context import Ctx
-from ..errors import DatabaseRefusal, PermissionDenied, WrongParameter
+from ..errors import DatabaseRefusal, NotFound, PermissionDenied, WrongParameter
 from ..models import (
     ApiEvent,
     Comment,
@@ -211,6 +212,18 @@ class PersonHooks(CrudHooks):
         if ctx.me.is_admin:
             return frozenset()
         return frozenset(column.name for column in Person.__table__.columns) - MINIMAL_FILTER_FIELDS
+
+    async def extra_filters(self, ctx, spec, params):
+        """``full_name`` filters as on Zou, whose Person has it as a hybrid property: the first
+        and last names joined by a space, either of them left out when empty."""
+        full = params.get("full_name")
+        if full is None:
+            return []
+        table = spec.table
+        joined = func.trim(
+            func.coalesce(table.c.first_name, "") + " " + func.coalesce(table.c.last_name, "")
+        )
+        return [joined == full]
 
     async def serialize_safe(
         self, ctx: Ctx, spec: ModelSpec, person_rows: list[Row], relations: bool
@@ -426,6 +439,18 @@ async def create_person(
     if password is not None:
         values["password"] = hash_password(password, ctx.settings.bcrypt_rounds)
     return await rows.insert_row(ctx.conn, Person, values)
+
+
+async def person_or_404(ctx: Ctx, person_id: str) -> Row:
+    """The person with that id; 404 for an unknown or malformed id, as Zou's get_person."""
+    person = (
+        await rows.fetch_one(ctx.conn, Person, person_id.lower())
+        if is_valid_id(person_id)
+        else None
+    )
+    if person is None:
+        raise NotFound()
+    return person
 
 
 async def find_by_login(ctx: Ctx, login: str) -> Row | None:
