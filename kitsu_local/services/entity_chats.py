@@ -30,14 +30,14 @@ from .spec import Row, spec_for_table
 THUMBNAIL_SIZE = (150, 150)
 
 
-async def _entity(ctx: Ctx, entity_id: str) -> Row:
+async def chat_entity(ctx: Ctx, entity_id: str) -> Row:
     """The entity (404 for an unknown or malformed id), for a member with entity access."""
     entity = await entity_or_404(ctx, entity_id)
     await require_entity_access(ctx, entity)
     return entity
 
 
-async def _chat_of(ctx: Ctx, entity: Row) -> Row:
+async def chat_of(ctx: Ctx, entity: Row) -> Row:
     chat = await rows.first_where(ctx.conn, Chat, Chat.object_id == entity["id"])
     if chat is None:
         chat = await rows.insert_row(ctx.conn, Chat, {"object_id": entity["id"]})
@@ -75,14 +75,14 @@ async def _messages(ctx: Ctx, chat: Row) -> list[dict[str, Any]]:
 async def get_chat(ctx: Ctx, entity_id: str) -> dict[str, Any]:
     """The chat with its participant ids and its messages. Zou 1.0.97 looks the messages up
     with the entity id as chat id and always answers ``[]``: we answer the messages."""
-    chat = await _chat_of(ctx, await _entity(ctx, entity_id))
+    chat = await chat_of(ctx, await chat_entity(ctx, entity_id))
     item = (await serialize(ctx, spec_for_table("chat"), [chat], relations=True))[0]
     item["messages"] = await _messages(ctx, chat)
     return item
 
 
 async def chat_messages(ctx: Ctx, entity_id: str) -> list[dict[str, Any]]:
-    return await _messages(ctx, await _chat_of(ctx, await _entity(ctx, entity_id)))
+    return await _messages(ctx, await chat_of(ctx, await chat_entity(ctx, entity_id)))
 
 
 async def _add_attachment(ctx: Ctx, message: Row, upload: Upload) -> Row:
@@ -125,7 +125,7 @@ async def post_message(
 ) -> dict[str, Any]:
     """A message of the caller, who must have joined the chat; 201 with the message (and
     ``attachment_files`` when files came with it, as Zou)."""
-    chat = await _chat_of(ctx, await _entity(ctx, entity_id))
+    chat = await chat_of(ctx, await chat_entity(ctx, entity_id))
     joined = await rows.count_where(
         ctx.conn,
         ChatParticipant,
@@ -161,7 +161,7 @@ async def post_message(
 async def _message_of(ctx: Ctx, entity_id: str, message_id: str) -> tuple[Row, Row]:
     """(chat, message): 404 for an unknown message (Zou: 500), 403 when it belongs to the
     chat of another entity."""
-    chat = await _chat_of(ctx, await _entity(ctx, entity_id))
+    chat = await chat_of(ctx, await chat_entity(ctx, entity_id))
     message = await lookup_or_404(ctx, ChatMessage, message_id)
     if message["chat_id"] != chat["id"]:
         raise PermissionDenied()
