@@ -18,7 +18,7 @@ from .api.endpoint import json_response
 from .app_state import AppState
 from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
 from .jobs import JobQueue
-from .services import init_data, kv, preview_jobs
+from .services import init_data, kv, playlist_builds, preview_jobs
 from .settings import Settings
 from .storage import remove_tree
 from .webui import web_ui_handlers
@@ -27,7 +27,7 @@ log = logging.getLogger("kitsu_local")
 
 API_PREFIX = "/api"
 # Every kind of background job, by name (the job queue imports no service).
-JOB_KINDS = {**preview_jobs.JOB_KINDS}
+JOB_KINDS = {**preview_jobs.JOB_KINDS, **playlist_builds.JOB_KINDS}
 HOUSEKEEPING_SECONDS = 3600
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -25,7 +25,7 @@ PREFIXES: dict[str, frozenset[str]] = {
     "pictures": frozenset(
         {"original", "previews", "thumbnails", "thumbnails-square", "tiles", "preview-backgrounds"}
     ),
-    "movies": frozenset({"previews", "lowdef", "source"}),
+    "movies": frozenset({"previews", "lowdef", "source", "playlists"}),
     "files": frozenset({"previews", "attachments", "working"}),
 }
 CHUNK = 1024 * 1024

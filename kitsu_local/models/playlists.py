@@ -8,7 +8,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field
 
-from .base import BUILD_JOB_STATUSES, BUILD_JOB_TYPES, BaseTable, enum_field, fk, json_field
+from .base import BUILD_JOB_STATUSES, BUILD_JOB_TYPES, BaseTable, enum_field, fk, json_field, text
 
 
 class Playlist(BaseTable, table=True):
@@ -30,6 +30,8 @@ class BuildJob(BaseTable, table=True):
     status: str = enum_field(BUILD_JOB_STATUSES, "running", nullable=False)
     job_type: str = enum_field(BUILD_JOB_TYPES, "movie", nullable=False)
     ended_at: NaiveDatetime | None = None
+    # Why a build failed (Zou 1.0.97's column).
+    message: str | None = text()
     playlist_id: str = fk("playlist", nullable=False)
 
 

@@ -245,9 +245,11 @@ async def _movie_target(ctx: Ctx, task: Row) -> dict[str, Any]:
         await rows.fetch_one(ctx.conn, Entity, task["entity_id"]) if task["entity_id"] else None
     )
     data = (entity or {}).get("data") or {}
-    fps = _fps(data.get("fps")) or _fps(project["fps"]) or DEFAULT_FPS
+    fps = parse_fps(data.get("fps")) or parse_fps(project["fps"]) or DEFAULT_FPS
     width, height = (
-        _resolution(data.get("resolution")) or _resolution(project["resolution"]) or (None, 1080)
+        parse_resolution(data.get("resolution"))
+        or parse_resolution(project["resolution"])
+        or (None, 1080)
     )
     return {
         "fps": fps,
@@ -258,7 +260,7 @@ async def _movie_target(ctx: Ctx, task: Row) -> dict[str, Any]:
     }
 
 
-def _fps(value: Any) -> float | None:
+def parse_fps(value: Any) -> float | None:
     try:
         fps = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
@@ -266,7 +268,7 @@ def _fps(value: Any) -> float | None:
     return fps if fps > 0 else None
 
 
-def _resolution(value: Any) -> tuple[int | None, int] | None:
+def parse_resolution(value: Any) -> tuple[int | None, int] | None:
     if not isinstance(value, str):
         return None
     if match := RESOLUTION.match(value):
