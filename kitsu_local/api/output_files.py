@@ -44,7 +44,7 @@ class SetTreeBody(BaseModel):
     tree_name: str = Field(..., min_length=1)
 
 
-async def _path_or_400(request: Request, paths: Awaitable[dict[str, str]]) -> Any:
+async def path_or_400(request: Request, paths: Awaitable[dict[str, str]]) -> Any:
     """Zou's path routes answer a malformed tree with the data they received."""
     try:
         return await paths
@@ -64,7 +64,7 @@ async def instance_output_file_path(
     ctx: Ctx, request: Request, asset_instance_id: str, temporal_entity_id: str
 ) -> Any:
     body = await parse(request, OutputFilePathBody)
-    return await _path_or_400(
+    return await path_or_400(
         request,
         service.instance_output_file_path(ctx, asset_instance_id, temporal_entity_id, body),
     )
@@ -113,7 +113,7 @@ async def instance_output_files(ctx: Ctx, asset_instance_id: str) -> Any:
 @endpoint("POST", "/data/entities/{entity_id}/output-file-path")
 async def entity_output_file_path(ctx: Ctx, request: Request, entity_id: str) -> Any:
     body = await parse(request, OutputFilePathBody)
-    return await _path_or_400(request, service.entity_output_file_path(ctx, entity_id, body))
+    return await path_or_400(request, service.entity_output_file_path(ctx, entity_id, body))
 
 
 @endpoint("GET", "/data/entities/{entity_id}/output-files")

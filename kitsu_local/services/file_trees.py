@@ -111,6 +111,7 @@ class PathArgs:
     task_type: Row | None = None
     output_type: Row | None = None
     software: Row | None = None
+    task: Row | None = None
 
 
 async def subject_of(
@@ -194,7 +195,9 @@ class _Values:
         if data_type == "Project":
             return subject.project.get(field)
         if data_type == "Task":
-            raise MalformedFileTree("Output paths have no task.")
+            if args.task is None:
+                raise MalformedFileTree("Output paths have no task.")
+            return args.task.get(field)
         if data_type == "TaskType":
             return args.task_type.get(field) if args.task_type else ""
         if data_type == "Department":

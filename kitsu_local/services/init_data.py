@@ -12,6 +12,7 @@ from .. import rows
 from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
 from . import kv
+from .event_log import ensure_event_indexes
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 
@@ -105,6 +106,7 @@ async def prepare_database(state: AppState) -> None:
     """Create the schema and fill Zou's default data where missing (run at every start)."""
     await state.db.create_schema()
     async with state.db.write() as conn:
+        await conn.run_sync(ensure_event_indexes)
         await fill_default_data(conn, state.settings.init_data_domain)
         await kv.purge_expired(conn)
 
