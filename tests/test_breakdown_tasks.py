@@ -482,12 +482,7 @@ def test_comment_many_hashtags_and_mentions(admin, board, studio):
 def test_comment_many_manager_rights_stop_at_the_project(admin, board, studio):
     """A deliberate difference: Zou lets a manager of the project in the URL comment on the
     tasks of any project; here the manager's rights cover that project's tasks only."""
-    other = studio.other_project["id"]
-    task = admin.create(
-        "tasks", project_id=other, entity_id=studio.other_asset["id"],
-        task_type_id=studio.task_types["Modeling/Asset"]["id"],
-        task_status_id=studio.statuses["todo"]["id"],
-    )  # fmt: skip
+    task = studio.task_elsewhere(task_status_id=studio.statuses["todo"]["id"])
     wip = studio.statuses["wip"]["id"]
     body = [{"object_id": task["id"], "task_status_id": wip, "comment": "elsewhere"}]
     manager = studio.as_role("manager")

@@ -107,3 +107,22 @@ def test_coverage_of_the_breakdown_endpoints():
     served = [e for e in report.implemented if BREAKDOWN_AREAS.match(e["path"])]
     assert (len(served), missing) == (235, [])
     assert len(report.implemented) >= 504
+
+
+# The catalogue areas of daily work (issue 8): 162 endpoints.
+DAILY_WORK_AREAS = re.compile(
+    r"^/(data/(tasks|persons|departments|user|playlists|working-files|files|events)"
+    r"|actions/(tasks|persons|user|working-files))(/|$)"
+)
+
+
+def test_coverage_of_the_daily_work_endpoints():
+    report = coverage_report()
+    missing = sorted(
+        (endpoint["method"], endpoint["path"])
+        for endpoint in report.missing
+        if DAILY_WORK_AREAS.match(endpoint["path"])
+    )
+    served = [e for e in report.implemented if DAILY_WORK_AREAS.match(e["path"])]
+    assert (len(served), missing) == (162, [])
+    assert len(report.implemented) >= 622

@@ -11,6 +11,8 @@ GET    /data/concepts/{concept_id}/task-types
 GET    /data/edits/with-tasks                  edits with tasks and their episode
 GET    /data/edits/{edit_id}/tasks
 GET    /data/edits/{edit_id}/task-types
+POST   /data/entities/{entity_id}/tasks              a main task of each type in task_type_ids
+                                               (default: every type the entity may have)
 GET    /data/entities/{entity_id}/task-types/{task_type_id}/tasks
 GET    /data/entities/{entity_id}/entities-linked/with-tasks   entities a concept is linked to
 GET    /data/episodes/with-tasks               episodes with their tasks
@@ -52,13 +54,14 @@ import json
 import msgspec
 from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import breakdown_boards, breakdown_stats, breakdown_tasks, comment_batches
 from ..services.previews import Upload
 from .breakdown import KINDS
-from .endpoint import endpoint, json_body, query
+from .endpoint import endpoint, json_body, parse, query
 from .files_http import received_uploads
 
 BOARDS = {
@@ -136,6 +139,18 @@ async def create_entity_tasks(
     return await breakdown_tasks.create_tasks(
         ctx, project_id, task_type_id, None, body, query(request), entity_type=entity_type
     ), 201
+
+
+class EntityTasksBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    task_type_ids: list[str] = Field(default_factory=list)
+
+
+@endpoint("POST", "/data/entities/{entity_id}/tasks")
+async def post_entity_tasks(ctx: Ctx, request: Request, entity_id: str) -> object:
+    entity = await breakdown_tasks.entity_for_tasks(ctx, entity_id)
+    body = await parse(request, EntityTasksBody)
+    return await breakdown_tasks.create_entity_tasks(ctx, entity, body.task_type_ids), 201
 
 
 @endpoint("GET", "/data/entities/{entity_id}/task-types/{task_type_id}/tasks")
@@ -223,6 +238,7 @@ ROUTES = [
         )
     ),
     create_entity_tasks,
+    post_entity_tasks,
     get_entity_task_type_tasks,
     get_linked_entities_with_tasks,
     get_project_tasks,

@@ -28,13 +28,14 @@ from ..models import (
     TaskPersonLink,
     TaskStatus,
     TaskType,
+    TaskTypeAssetTypeLink,
 )  # fmt: skip
 from ..models.base import new_id, utc_now
 from ..permissions import assigned_task_ids, require_entity_access
 from . import crud
 from .breakdown import get_typed, kind_condition
 from .cascade import remove_tasks
-from .entities import kind_of
+from .entities import entity_kind, kind_of
 from .spec import Row, spec_for_table
 from .statuses import default_task_status
 
@@ -315,6 +316,17 @@ async def create_tasks(
         ).scalars()
     )
     status = await default_task_status(ctx, for_concept=kind == "Concept")
+    pairs = [(entity, task_type) for entity in entities if entity["id"] not in existing]
+    return await _insert_tasks(ctx, pairs, status)
+
+
+async def _insert_tasks(
+    ctx: Ctx, pairs: list[tuple[Row, Row]], status: Row
+) -> list[dict[str, Any]]:
+    """One ``main`` task per (entity, task type), in one statement; answered as Zou answers
+    a creation (status and type names, no assignee) with a ``task:new`` event each."""
+    if not pairs:
+        return []
     now = utc_now()
     new_rows = [
         {
@@ -336,18 +348,15 @@ async def create_tasks(
             "task_type_id": task_type["id"],
             "task_status_id": status["id"],
             "entity_id": entity["id"],
-            "assigner_id": me.id,
+            "assigner_id": ctx.me.id,
         }
-        for entity in entities
-        if entity["id"] not in existing
+        for entity, task_type in pairs
     ]
-    if not new_rows:
-        return []
     with rows.database_refusals():
         await ctx.conn.execute(insert(Task), new_rows)
     full = [{column.name: row.get(column.name) for column in Task.__table__.c} for row in new_rows]
     items = crud.serialize_plain(spec_for_table("task"), full)
-    for item in items:
+    for item, (_, task_type) in zip(items, pairs, strict=True):
         item.update(
             assignees=[], task_status_name=status["name"],
             task_status_short_name=status["short_name"], task_status_color=status["color"],
@@ -358,6 +367,90 @@ async def create_tasks(
         ctx, "task:new", [({"task_id": item["id"]}, item["project_id"]) for item in items]
     )
     return items
+
+
+async def entity_for_tasks(ctx: Ctx, entity_id: str) -> Row:
+    """The entity, for a member of its project who is neither a client nor a vendor."""
+    if not is_valid_id(entity_id):
+        raise NotFound()
+    entity = await rows.fetch_or_404(ctx.conn, Entity, entity_id)
+    await require_entity_access(ctx, entity)
+    if ctx.me.role_in(entity["project_id"]) in ("vendor", "client"):
+        raise PermissionDenied()
+    return entity
+
+
+async def create_entity_tasks(ctx: Ctx, entity: Row, type_ids: list[str]) -> list[dict]:
+    """POST /data/entities/{id}/tasks: a ``main`` task of each type given (by default every
+    type enabled in the project, in the asset type's workflow for an asset, for the entity's
+    kind) that the entity has not yet, in the order given."""
+    project_id = entity["project_id"]
+    task_types = []
+    for type_id in type_ids:
+        if not is_valid_id(type_id):
+            raise NotFound()
+        task_types.append(await rows.fetch_or_404(ctx.conn, TaskType, type_id))
+    kind = await entity_kind(ctx, entity)
+    enabled = set(
+        (
+            await ctx.conn.execute(
+                select(ProjectTaskTypeLink.task_type_id).where(
+                    ProjectTaskTypeLink.project_id == project_id
+                )
+            )
+        ).scalars()
+    )
+    workflow: set[str] | None = None
+    if kind == "Asset":
+        workflow = (
+            set(
+                (
+                    await ctx.conn.execute(
+                        select(TaskTypeAssetTypeLink.task_type_id).where(
+                            TaskTypeAssetTypeLink.asset_type_id == entity["entity_type_id"]
+                        )
+                    )
+                ).scalars()
+            )
+            or None
+        )
+    if not task_types:
+        candidates = enabled & workflow if workflow is not None else enabled
+        if not candidates:
+            return []
+        task_types = [
+            task_type
+            for task_type in await rows.fetch_where(
+                ctx.conn, TaskType, TaskType.id.in_(candidates), order_by=TaskType.name
+            )
+            if not task_type["for_entity"] or task_type["for_entity"] == kind
+        ]
+    else:
+        for task_type in task_types:
+            type_id, expected = task_type["id"], task_type["for_entity"]
+            if expected and expected != kind:
+                raise WrongParameter(f"Task type {type_id} is for {expected} entities, got {kind}.")
+            if type_id not in enabled:
+                raise WrongParameter(f"Task type {type_id} is not enabled in project {project_id}.")
+            if workflow is not None and type_id not in workflow:
+                raise WrongParameter(
+                    f"Task type {type_id} is not in the workflow of asset type "
+                    f"{entity['entity_type_id']}."
+                )
+    existing = set(
+        (
+            await ctx.conn.execute(
+                select(Task.task_type_id).where(
+                    Task.entity_id == entity["id"],
+                    Task.name == "main",
+                    Task.task_type_id.in_([task_type["id"] for task_type in task_types]),
+                )
+            )
+        ).scalars()
+    )
+    fresh = list({t["id"]: t for t in task_types if t["id"] not in existing}.values())
+    status = await default_task_status(ctx, for_concept=kind == "Concept")
+    return await _insert_tasks(ctx, [(entity, task_type) for task_type in fresh], status)
 
 
 async def _project_entities(

@@ -44,7 +44,7 @@ from ..models import (
 )  # fmt: skip
 from ..models.base import new_id, utc_now
 from .breakdown_tasks import NOT_A_LIST
-from .comments import _mentioned
+from .comments import mentioned_people
 from .crud import serialize, serialize_plain
 from .persons import full_name, person_dict
 from .previews import Upload
@@ -340,10 +340,10 @@ async def _mentions(ctx: Ctx, loaded: Loaded, comments: list[NewComment]) -> dic
         project_id = loaded.tasks[comment.row["object_id"]]["project_id"]
         persons = {
             row.id for row in team
-            if row.project_id == project_id and _mentioned(text, full_name(
+            if row.project_id == project_id and mentioned_people(text, full_name(
                 {"first_name": row.first_name, "last_name": row.last_name}))
         }  # fmt: skip
-        mentioned_departments = {row.id for row in departments if _mentioned(text, row.name)}
+        mentioned_departments = {row.id for row in departments if mentioned_people(text, row.name)}
         person_links += [{"comment": comment_id, "person": person} for person in persons]
         department_links += [{"comment": comment_id, "department": department}
                              for department in mentioned_departments]  # fmt: skip

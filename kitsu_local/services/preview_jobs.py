@@ -41,7 +41,7 @@ async def process_picture(runner: JobRunner, job: Row) -> None:
         derivatives = await _media(make_picture_derivatives, source, work)
         _store_pictures(runner, job["object_id"], derivatives)
         async with runner.unit() as ctx:
-            preview = await rows.fetch_or_404(ctx.conn, PreviewFile, job["object_id"])
+            preview = await _preview_still_there(ctx, job["object_id"])
             await _update_preview(
                 ctx,
                 preview,
@@ -120,12 +120,21 @@ async def process_movie(runner: JobRunner, job: Row) -> None:
         if runner.settings.preview_save_source_file:
             store.put_file("movies", "source", preview_id, source)
         async with runner.unit() as ctx:
-            preview = await rows.fetch_or_404(ctx.conn, PreviewFile, preview_id)
+            preview = await _preview_still_there(ctx, preview_id)
             data = {**(preview["data"] or {}), **original}
             await _update_preview(ctx, preview, {"status": "ready", "data": data, **values})
     finally:
         remove_tree(work)
     source.unlink(missing_ok=True)
+
+
+async def _preview_still_there(ctx: Ctx, preview_id: str) -> Row:
+    """The preview the job works for; deleted meanwhile, the job ends as an expected failure
+    (logged without a traceback)."""
+    preview = await rows.fetch_one(ctx.conn, PreviewFile, preview_id)
+    if preview is None:
+        raise JobFailed("the preview was deleted before its processing ended")
+    return preview
 
 
 async def _media(function: Any, *args: Any, **kwargs: Any) -> Any:

@@ -65,6 +65,13 @@ class Compat:
             return {key: self.fill(item, side) for key, item in value.items()}
         return value
 
+    def known(self, items: Any, side: int) -> Any:
+        """The items of a list answer that are scenario objects (by id)."""
+        names = self.names(side)
+        if not isinstance(items, list):
+            return items
+        return [item for item in items if isinstance(item, dict) and item.get("id") in names]
+
     def client(self, side: int, role: str) -> Api:
         """The admin, a scenario person by role (``outsider``: in no team), or ``anonymous``."""
         if role == "admin":
@@ -105,10 +112,13 @@ class Compat:
         json: Any = None,
         role: str = "admin",
         allowed: tuple[str, ...] = (),
+        scenario_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Any, Any]:
         """The same request to both: equal status, same shape. ``allowed`` lists json paths
-        (``$.last_presence``, ``$[].type``) whose differences are deliberate."""
+        (``$.last_presence``, ``$[].type``) whose differences are deliberate. With
+        ``scenario_only``, a list answer is narrowed to the scenario's objects first (studio-wide
+        lists of a Zou that keeps the data of every run)."""
         zou, local = self.both(method, path, json, role, **kwargs)
         template = PLACEHOLDER.sub(lambda m: "{" + _kind(m.group(1)) + "}", path.split("?")[0])
         counts = RESULTS.setdefault((method, template), [0, 0])
@@ -119,6 +129,8 @@ class Compat:
         )
         zou_body = zou.json() if _is_json(zou) else None
         local_body = local.json() if _is_json(local) else None
+        if scenario_only:
+            zou_body, local_body = self.known(zou_body, 0), self.known(local_body, 1)
         differences = shape_differences(
             zou_body, local_body, self.names(0), self.names(1), frozenset(allowed)
         )

@@ -21,7 +21,8 @@ READS = (
 
 @pytest.mark.parametrize("path", READS)
 def test_reads_as_admin(compat, path):
-    compat.check("GET", path)
+    # Reference lists are studio-wide: compared on the reference data both servers have.
+    compat.check("GET", path, scenario_only="{" not in path)
 
 
 @pytest.mark.parametrize("role", ["manager", "supervisor", "user", "client", "vendor", "outsider"])

@@ -33,6 +33,19 @@ class Studio:
     def as_role(self, role: str) -> Api:
         return self.clients[role]
 
+    def task_elsewhere(self, task_type: str = "Modeling/Asset", **values: Any) -> dict[str, Any]:
+        """A task on a new asset of ``other_project`` (no team member is in it): each call makes
+        its own asset, so tests sharing the session's studio never collide on Zou's one task
+        per entity and type."""
+        asset = self.admin.create(
+            "entities", name=unique("Elsewhere"), project_id=self.other_project["id"],
+            entity_type_id=self.types["Prop"],
+        )  # fmt: skip
+        return self.admin.create(
+            "tasks", project_id=self.other_project["id"], entity_id=asset["id"],
+            task_type_id=self.task_types[task_type]["id"], **values,
+        )  # fmt: skip
+
 
 def unique(prefix: str) -> str:
     return f"{prefix} {uuid.uuid4().hex[:8]}"
