@@ -43,8 +43,10 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction, committed when the block ends without error."""
+        global _committed_writes
         async with self._write_engine.begin() as conn:
             yield conn
+        _committed_writes += 1
 
     async def create_schema(self) -> None:
         async with self.write() as conn:
@@ -52,6 +54,15 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def committed_writes() -> int:
+    """How many write transactions this process has committed: what was read before the
+    number last changed may be stale (the actor cache of ``services/identity.py`` uses it)."""
+    return _committed_writes
+
+
+_committed_writes = 0
 
 
 def _count_statement(*_args: object) -> None:
