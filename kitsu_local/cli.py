@@ -14,6 +14,8 @@ import click
 from . import ZOU_COMPATIBLE_VERSION, __version__
 from .settings import Settings
 
+KEEP_ALIVE_SECONDS = 75  # as common reverse proxies
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -38,7 +40,16 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
     port = port or settings.port
     click.echo(f"kitsu-local {__version__}: data in {settings.data_dir}")
     click.echo(f"API on http://{host}:{port}/api")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, lifespan="on")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        # Clients such as gazu keep their connection between calls a few seconds apart: with
+        # uvicorn's 5 s default, a request may meet a connection the server just closed.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 @main.command("init-db")

@@ -29,15 +29,25 @@ def is_error(response, status: int) -> dict:
 # ---- add-entity ------------------------------------------------------------------------------
 def test_add_entity_appends_the_couple_once(studio: Studio):
     admin, item = studio.admin, playlist(studio)
+    # Entities of this test's own: without a preview given, add-entity takes the entity's
+    # latest one, and other tests of the session give the studio's shot previews.
+    shot = admin.create(
+        "entities", name=unique("SH"), project_id=studio.project["id"],
+        entity_type_id=studio.types["Shot"], parent_id=studio.sequence["id"],
+    )  # fmt: skip
+    asset = admin.create(
+        "entities", name=unique("Prop"), project_id=studio.project["id"],
+        entity_type_id=studio.types["Prop"],
+    )  # fmt: skip
     path = f"/actions/playlists/{item['id']}/add-entity"
-    first = admin.ok("POST", path, json={"entity_id": studio.shot["id"]})
-    assert first["id"] == item["id"] and first["shots"] == [{"entity_id": studio.shot["id"]}]
-    again = admin.ok("POST", path, json={"entity_id": studio.shot["id"], "preview_file_id": ""})
+    first = admin.ok("POST", path, json={"entity_id": shot["id"]})
+    assert first["id"] == item["id"] and first["shots"] == [{"entity_id": shot["id"]}]
+    again = admin.ok("POST", path, json={"entity_id": shot["id"], "preview_file_id": ""})
     assert again["shots"] == first["shots"]
     # a preview that is not the entity's is dropped
-    foreign = admin.ok("POST", path, json={"entity_id": studio.asset["id"],
+    foreign = admin.ok("POST", path, json={"entity_id": asset["id"],
                                            "preview_file_id": UNKNOWN})  # fmt: skip
-    assert foreign["shots"][-1] == {"entity_id": studio.asset["id"]}
+    assert foreign["shots"][-1] == {"entity_id": asset["id"]}
     assert admin.ok("GET", f"/data/playlists/{item['id']}")["shots"] == foreign["shots"]
 
 

@@ -73,12 +73,23 @@ def test_open_tasks_filters_pages_and_stats(admin, studio, work):
     assert stats["amount"] == sum(entry["amount"] for entry in stats["task_types"])
 
 
+def _all_open_task_ids(client, **params) -> list[str]:
+    """Every page of the open tasks (the session's studio has more than one page of them)."""
+    ids, page = [], 1
+    while True:
+        body = client.ok("GET", "/data/tasks/open-tasks", params={**params, "page": page})
+        ids += [item["id"] for item in body["data"]]
+        if not body["is_more"]:
+            return ids
+        page += 1
+
+
 @pytest.mark.parametrize("role", ["user", "client", "vendor", "supervisor", "manager"])
 def test_open_tasks_per_role(studio, work, role):
     client = studio.as_role(role)
-    body = client.ok("GET", "/data/tasks/open-tasks")
-    assert work["task"]["id"] in [item["id"] for item in body["data"]]
-    assert work["other"]["id"] not in [item["id"] for item in body["data"]]
+    seen = _all_open_task_ids(client)
+    assert work["task"]["id"] in seen
+    assert work["other"]["id"] not in seen
     outsider = client.get(f"/data/tasks/open-tasks?project_id={studio.other_project['id']}")
     assert outsider.status_code == 403
     assert studio.other_project["id"] not in client.ok("GET", "/data/tasks/open-tasks/stats")
@@ -287,10 +298,14 @@ def gazu_comment(gazu_client, studio, work):
     )
 
 
-def test_gazu_all_open_tasks(gazu_client, work):
+def test_gazu_all_open_tasks(gazu_client, admin, work):
     body = gazu.task.all_open_tasks(client=gazu_client)
-    assert work["task"]["id"] in [item["id"] for item in body["data"]]
-    assert body["page"] == 1 and body["stats"]["total"] >= 1
+    assert body["page"] == 1 and body["stats"]["total"] >= len(body["data"]) >= 1
+    # The first page of every open task (the session's studio has more than one page).
+    first = body["data"][0]
+    assert gazu.task.get_task(first["id"], client=gazu_client)["id"] == first["id"]
+    assert first["project_name"] and first["type"] == "Task"
+    assert work["task"]["id"] in _all_open_task_ids(admin)
 
 
 def test_gazu_get_open_tasks_stats(gazu_client, studio):

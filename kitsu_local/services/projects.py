@@ -284,7 +284,7 @@ async def first_episodes_of(ctx: Ctx, project_ids: list[str]) -> dict[str, Row]:
     type_id = await episode_type_id(ctx)
     episodes = await rows.fetch_where(
         ctx.conn, Entity, Entity.project_id.in_(project_ids), Entity.entity_type_id == type_id,
-        order_by=[Entity.name, Entity.created_at],  # two of a name: the older (Zou: any)
+        order_by=Entity.name,
     )  # fmt: skip
     first: dict[str, Row] = {}
     for episode in sorted(episodes, key=lambda episode: episode["status"] != "running"):

@@ -189,7 +189,7 @@ def build_scenario(compat: Compat) -> None:
                 "role": "user" if role == "outsider" else role,
             },
         )
-    compat.create(
+    zou_project, local_project = compat.create(
         "project",
         "/data/projects",
         {
@@ -206,7 +206,8 @@ def build_scenario(compat: Compat) -> None:
         {"name": f"Compat Film {tag}", "production_type": "feature", "team": ["{person:manager}"]},
     )
     entity = "/data/entities"
-    compat.create("episode:E01", entity, _entity("E01", "project", "Episode"))
+    # A TV show starts with its first episode, E01, on both servers.
+    compat.add("episode:E01", zou_project["first_episode_id"], local_project["first_episode_id"])
     compat.create("episode:E02", entity, _entity("E02", "project", "Episode"))
     compat.create("sequence:SQ01", entity, _entity("SQ01", "project", "Sequence", "episode:E01"))
     compat.create("sequence:SQ02", entity, _entity("SQ02", "project", "Sequence", "episode:E02"))

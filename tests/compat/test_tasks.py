@@ -22,11 +22,18 @@ DAY = "2026-11-02"
 @pytest.fixture(scope="module")
 def work(compat):
     if TASK not in compat.ids:
+        # An asset of this module's own: other modules make tasks on the scenario's assets.
+        compat.create(
+            "asset:Rigged",
+            "/data/entities",
+            {"name": "Rigged", "project_id": "{project}",
+             "entity_type_id": "{entity-type:Character}"},
+        )  # fmt: skip
         compat.create(
             TASK,
             "/data/tasks",
             {
-                "project_id": "{project}", "entity_id": "{asset:Bob}",
+                "project_id": "{project}", "entity_id": "{asset:Rigged}",
                 "task_type_id": "{task-type:Rigging/Asset}", "task_status_id": "{status:todo}",
                 "assignees": ["{person:user}", "{person:vendor}"],
             },
