@@ -13,7 +13,6 @@ from ..context import Ctx
 from ..errors import PermissionDenied
 from ..models import (
     Entity,
-    EntityType,
     Project,
     ProjectStatus,
     Task,
@@ -26,26 +25,6 @@ from .persons import person_or_404
 from .project_listings import OPEN_STATUS_NAMES, open_project_ids
 from .spec import Row, spec_for_table
 from .user_todos import cast_in_episodes, task_dicts, task_query
-
-# The name columns of a task row, as Zou labels them (``open_tasks`` selects them too).
-EXTRA_COLUMNS = (
-    Project.name.label("project_name"),
-    Project.has_avatar.label("project_has_avatar"),
-    Entity.name.label("entity_name"),
-    Entity.description.label("entity_description"),
-    Entity.data.label("entity_data"),
-    Entity.preview_file_id.label("entity_preview_file_id"),
-    EntityType.name.label("entity_type_name"),
-    Entity.canceled.label("entity_canceled"),
-    Entity.parent_id.label("entity_parent_id"),
-    Entity.source_id.label("entity_source_id"),
-    TaskType.name.label("task_type_name"),
-    TaskType.for_entity.label("task_type_for_entity"),
-    TaskType.color.label("task_type_color"),
-    TaskStatus.name.label("task_status_name"),
-    TaskStatus.color.label("task_status_color"),
-    TaskStatus.short_name.label("task_status_short_name"),
-)
 
 
 async def person_or_403(ctx: Ctx, person_id: str) -> Row:
