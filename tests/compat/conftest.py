@@ -27,7 +27,7 @@ import pytest
 
 from ..support.api import Api
 from ..support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
-from .shape import shape_differences
+from .shape import shape_differences, translated
 
 ZOU_URL = os.environ.get("KITSU_COMPAT_ZOU_URL", "")
 ZOU_EMAIL = os.environ.get("KITSU_COMPAT_ZOU_EMAIL", "admin@example.com")
@@ -64,6 +64,14 @@ class Compat:
         if isinstance(value, dict):
             return {key: self.fill(item, side) for key, item in value.items()}
         return value
+
+    def keyed(
+        self, method: str, path: str, json: Any = None, role: str = "admin"
+    ) -> tuple[Any, Any]:
+        """``check`` for answers keyed by ids (``{shot id: casting}``): the two bodies come
+        back with those keys translated to scenario names, so a test can read them alike."""
+        zou, local = self.check(method, path, json, role)
+        return translated(zou, self.names(0)), translated(local, self.names(1))
 
     def known(self, items: Any, side: int) -> Any:
         """The items of a list answer that are scenario objects (by id)."""

@@ -111,3 +111,12 @@ def _paired(
         free.remove(match)
         pairs.append((item, match))
     return pairs
+
+
+def translated(body: Any, names: Mapping[str, str]) -> Any:
+    """The body with the dict keys that are known ids replaced by their scenario names."""
+    if isinstance(body, dict):
+        return {names.get(key, key): translated(value, names) for key, value in body.items()}
+    if isinstance(body, list):
+        return [translated(item, names) for item in body]
+    return body

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .shape import shape_differences
+from .shape import shape_differences, translated
 
 ROLES = ("manager", "supervisor", "user", "client", "vendor", "outsider")
 
@@ -52,26 +52,6 @@ ERRORS = (
 )
 
 
-def keyed(compat, path: str, role: str = "admin", json: Any = None, method: str = "GET") -> tuple:
-    """The same request to both, keys of the answer translated to scenario names, shapes
-    compared; answers the two translated bodies."""
-    zou, local = compat.both(method, path, json, role)
-    assert zou.status_code == local.status_code, (path, role, zou.text[:300], local.text[:300])
-    if zou.status_code >= 400:
-        return None, None
-    zou_body = _rekey(zou.json(), compat.names(0))
-    local_body = _rekey(local.json(), compat.names(1))
-    differences = shape_differences(zou_body, local_body, compat.names(0), compat.names(1))
-    assert differences == [], f"{path} as {role}:\n" + "\n".join(differences[:40])
-    return zou_body, local_body
-
-
-def _rekey(body: Any, names: dict[str, str]) -> Any:
-    if not isinstance(body, dict):
-        return body
-    return {names.get(key, key): value for key, value in body.items()}
-
-
 @pytest.mark.parametrize("path", READS)
 def test_reads_as_admin(compat, path):
     compat.check("GET", path)
@@ -79,7 +59,7 @@ def test_reads_as_admin(compat, path):
 
 @pytest.mark.parametrize("path", KEYED_READS)
 def test_keyed_reads_as_admin(compat, path):
-    keyed(compat, path)
+    compat.keyed("GET", path)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -87,7 +67,7 @@ def test_reads_per_role(compat, role):
     for path in READS:
         compat.check("GET", path, role=role)
     for path in KEYED_READS:
-        keyed(compat, path, role=role)
+        compat.keyed("GET", path, role=role)
     compat.check("GET", "/data/projects/{project}/entity-links", role=role)
 
 
@@ -96,8 +76,8 @@ def test_episodes_casting_lists_episodes_like_zou(compat):
     zou, local = compat.both("GET", "/data/projects/{project}/episodes/casting")
     assert zou.status_code == local.status_code == 200
     episodes = {name for name in compat.ids if name.startswith("episode:")}
-    zou_body = {k: v for k, v in _rekey(zou.json(), compat.names(0)).items() if k in episodes}
-    local_body = _rekey(local.json(), compat.names(1))
+    zou_body = {k: v for k, v in translated(zou.json(), compat.names(0)).items() if k in episodes}
+    local_body = translated(local.json(), compat.names(1))
     assert set(local_body) <= episodes
     assert shape_differences(zou_body, local_body, compat.names(0), compat.names(1)) == []
 
@@ -138,7 +118,7 @@ def test_put_shot_casting(own):
     assert zou["nb_entities_out"] == local["nb_entities_out"] == 2
     zou, local = own.check("GET", "/data/entities/{episode:E02}")
     assert zou["nb_entities_out"] == local["nb_entities_out"]
-    keyed(own, "/data/projects/{project}/episodes/{episode:E02}/sequences/all/casting")
+    own.keyed("GET", "/data/projects/{project}/episodes/{episode:E02}/sequences/all/casting")
     # A replacement: one removed, one changed.
     body = [{"asset_id": "{asset:CastProp}", "nb_occurences": 5}]
     own.check("PUT", "/data/projects/{project}/entities/{shot:CAST10}/casting", json=body)
@@ -154,7 +134,7 @@ def test_put_asset_casting_and_cast_in(own):
     own.check("GET", "/data/assets/{asset:CastSet}/casting")
     own.check("GET", "/data/assets/{asset:CastSet}/assets")
     own.check("GET", "/data/assets/{asset:CastProp}/cast-in")
-    keyed(own, "/data/projects/{project}/asset-types/{entity-type:Environment}/casting")
+    own.keyed("GET", "/data/projects/{project}/asset-types/{entity-type:Environment}/casting")
     own.check("PUT", "/data/assets/{asset:CastSet}/casting", json={"a": 1})
     own.check(
         "PUT",
@@ -165,9 +145,9 @@ def test_put_asset_casting_and_cast_in(own):
 
 def test_cast_one_asset_in_several_entities(own):
     path = "/data/projects/{project}/entities/casting/assets/{asset:Forest}"
-    keyed(own, path, json={"entity_ids": ["{shot:CAST20}"], "nb_occurences": 2}, method="PUT")
-    keyed(own, path, json={"entity_ids": ["{shot:CAST20}"]}, method="PUT")
-    keyed(own, path, json={"entity_ids": ["{shot:CAST20}"], "nb_occurences": 0}, method="PUT")
+    own.keyed("PUT", path, json={"entity_ids": ["{shot:CAST20}"], "nb_occurences": 2})
+    own.keyed("PUT", path, json={"entity_ids": ["{shot:CAST20}"]})
+    own.keyed("PUT", path, json={"entity_ids": ["{shot:CAST20}"], "nb_occurences": 0})
     own.check("PUT", path, json={"entity_ids": []})
 
 
@@ -200,20 +180,20 @@ def test_asset_instances(own):
         {"asset_id": "{asset:CastProp}"},
     )  # fmt: skip
     assert (zou["name"], zou["number"]) == (local["name"], local["number"]) == ("Cast_Prop_0002", 2)
-    keyed(own, "/data/scenes/{scene:CASTSC}/asset-instances")
-    keyed(own, "/data/scenes/{scene:CASTSC}/camera-instances")
+    own.keyed("GET", "/data/scenes/{scene:CASTSC}/asset-instances")
+    own.keyed("GET", "/data/scenes/{scene:CASTSC}/camera-instances")
     own.check("POST", "/data/shots/{shot:CAST20}/asset-instances",
               json={"asset_instance_id": "{asset-instance:CastProp-1}"})  # fmt: skip
-    keyed(own, "/data/shots/{shot:CAST20}/asset-instances")
-    keyed(own, "/data/assets/{asset:CastProp}/shot-asset-instances")
-    keyed(own, "/data/assets/{asset:CastProp}/scene-asset-instances")
+    own.keyed("GET", "/data/shots/{shot:CAST20}/asset-instances")
+    own.keyed("GET", "/data/assets/{asset:CastProp}/shot-asset-instances")
+    own.keyed("GET", "/data/assets/{asset:CastProp}/scene-asset-instances")
     own.check("DELETE", "/data/shots/{shot:CAST20}/asset-instances/{asset-instance:CastProp-1}")
-    keyed(own, "/data/shots/{shot:CAST20}/asset-instances")
+    own.keyed("GET", "/data/shots/{shot:CAST20}/asset-instances")
     own.create(
         "asset-instance:CastSet-Prop", "/data/assets/{asset:CastSet}/asset-asset-instances",
         {"asset_to_instantiate_id": "{asset:CastProp}"},
     )  # fmt: skip
-    keyed(own, "/data/assets/{asset:CastSet}/asset-asset-instances")
+    own.keyed("GET", "/data/assets/{asset:CastSet}/asset-asset-instances")
     own.check("POST", "/data/shots/{shot:CAST20}/asset-instances", json={})
     own.check("POST", "/data/scenes/{scene:CASTSC}/asset-instances", json={"asset_id": "nope"})
 

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from .shape import shape_differences
-
 ROLES = ("manager", "supervisor", "user", "client", "vendor", "outsider")
 PROJECT = "/data/projects/{project}"
 COUNT_MODES = ("weighted", "weighteddone", "feedback", "done")
@@ -69,26 +67,6 @@ def planning(compat):
             {"name": f"{name} {compat.tag}", "project_id": "{project}"},
         )
     return compat
-
-
-def translated(body: Any, names: dict[str, str]) -> Any:
-    """The body with the dict keys that are known ids replaced by their names."""
-    if isinstance(body, dict):
-        return {names.get(key, key): translated(value, names) for key, value in body.items()}
-    if isinstance(body, list):
-        return [translated(item, names) for item in body]
-    return body
-
-
-def check_keyed(compat, path: str, role: str = "admin") -> tuple[Any, Any]:
-    """``compat.check`` for bodies keyed by ids."""
-    zou, local = compat.both("GET", path, role=role)
-    assert zou.status_code == local.status_code, (path, role, zou.text[:300], local.text[:300])
-    zou_body = translated(zou.json(), compat.names(0))
-    local_body = translated(local.json(), compat.names(1))
-    differences = shape_differences(zou_body, local_body, compat.names(0), compat.names(1))
-    assert differences == [], f"{path} as {role}:\n" + "\n".join(differences[:40])
-    return zou_body, local_body
 
 
 def register_items(compat, path: str, kind: str) -> None:
@@ -224,22 +202,22 @@ def test_budget_writes_per_role(planning, role):
 
 @pytest.mark.parametrize("role", ("admin", *ROLES))
 def test_budget_time_spents(planning, role):
-    check_keyed(planning, PROJECT + "/budgets/time-spents", role)
+    planning.keyed("GET", PROJECT + "/budgets/time-spents", role=role)
 
 
 # ---- quotas --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("mode", COUNT_MODES)
 def test_task_type_quotas(planning, mode):
-    zou, local = check_keyed(
-        planning, PROJECT + f"/quotas/{{task-type:Animation/Shot}}?count_mode={mode}"
+    zou, local = planning.keyed(
+        "GET", PROJECT + f"/quotas/{{task-type:Animation/Shot}}?count_mode={mode}"
     )
     assert _numbers(zou) == _numbers(local)
 
 
 @pytest.mark.parametrize("mode", COUNT_MODES)
 def test_person_quotas(planning, mode):
-    zou, local = check_keyed(
-        planning, PROJECT + f"/quotas/persons/{{person:user}}?count_mode={mode}"
+    zou, local = planning.keyed(
+        "GET", PROJECT + f"/quotas/persons/{{person:user}}?count_mode={mode}"
     )
     if mode in ("weighted", "weighteddone", "done"):
         assert _numbers(zou) == _numbers(local)  # no co-assigned shot counted there
@@ -251,9 +229,9 @@ def test_person_quotas(planning, mode):
 
 @pytest.mark.parametrize("role", ("admin", *ROLES))
 def test_quotas_per_role(planning, role):
-    check_keyed(planning, PROJECT + "/quotas/{task-type:Animation/Shot}", role)
+    planning.keyed("GET", PROJECT + "/quotas/{task-type:Animation/Shot}", role=role)
     for person in ("user", "supervisor"):
-        check_keyed(planning, PROJECT + f"/quotas/persons/{{person:{person}}}", role)
+        planning.keyed("GET", PROJECT + f"/quotas/persons/{{person:{person}}}", role=role)
 
 
 @pytest.mark.parametrize(

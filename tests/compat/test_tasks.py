@@ -8,8 +8,6 @@ translated to scenario names before the shapes are compared.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from .shape import shape_differences
@@ -46,24 +44,6 @@ def work(compat):
             "comment:rig-client", base, {"task_status_id": "{status:wip}", "comment": "c"}, "client"
         )
     return compat
-
-
-def keyed(compat, method: str, path: str, role: str = "admin", json: Any = None) -> tuple:
-    zou, local = compat.both(method, path, json, role)
-    assert zou.status_code == local.status_code, (path, role, zou.text[:300], local.text[:300])
-    if zou.status_code >= 400:
-        return None, None
-    zou_body = _rekey(zou.json(), compat.names(0))
-    local_body = _rekey(local.json(), compat.names(1))
-    differences = shape_differences(zou_body, local_body, compat.names(0), compat.names(1))
-    assert differences == [], f"{path} as {role}:\n" + "\n".join(differences[:40])
-    return zou_body, local_body
-
-
-def _rekey(body: Any, names: dict[str, str]) -> Any:
-    if not isinstance(body, dict):
-        return body
-    return {names.get(key, key): value for key, value in body.items()}
 
 
 # ==== comments ===============================================================================
@@ -172,8 +152,8 @@ def test_time_spents_per_role(work, role):
         path = f"{base}/{DAY}/persons/{{person:{person}}}"
         work.check("POST", path, json={"duration": 30}, role=role)
         work.check("POST", f"{path}/add", json={"duration": 15}, role=role)
-    keyed(work, "GET", base, role=role)
-    keyed(work, "GET", f"{base}/{DAY}", role=role)
+    work.keyed("GET", base, role=role)
+    work.keyed("GET", f"{base}/{DAY}", role=role)
     for person in ("user", "vendor"):
         work.check("DELETE", f"{base}/{DAY}/persons/{{person:{person}}}", role=role)
 
