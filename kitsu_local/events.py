@@ -41,25 +41,7 @@ async def emit(
     project_id: str | None = None,
     persist: bool = True,
 ) -> None:
-    name = name.lower()
-    payload = dict(data)
-    if project_id is not None and project_id != "None":
-        payload["project_id"] = project_id
-    else:
-        project_id = None
-    if persist:
-        await ctx.conn.execute(
-            insert(ApiEvent).values(
-                id=new_id(),
-                created_at=utc_now(),
-                updated_at=utc_now(),
-                name=name,
-                user_id=ctx.actor_id,
-                project_id=project_id,
-                data=payload,
-            )
-        )
-    ctx.pending_events.append({"name": name, "data": payload})
+    await emit_many(ctx, name, [(data, project_id)], persist)
 
 
 async def emit_many(
@@ -75,6 +57,8 @@ async def emit_many(
     now = utc_now()
     values = []
     for data, project_id in payloads:
+        if project_id == "None":  # Zou's str() of a missing project
+            project_id = None
         payload = {**data, **({"project_id": project_id} if project_id else {})}
         values.append(
             {"id": new_id(), "created_at": now, "updated_at": now, "name": name,
