@@ -33,7 +33,8 @@ NOT_TESTED = {
     "shot.export_shots_with_csv": "the CSV export, a later issue",
     "shot.import_otio": "the OTIO import route, a later issue",
     "project.get_project_task_types": "GET .../settings/task-types: Zou 1.0.97 answers 405 too",
-    "entity.guess_from_path": "needs file trees; Zou 1.0.97 answers 500 without one",
+    # Not served yet: POST /data/entities/guess-from-path is left open with issue 8.
+    "entity.guess_from_path": "route not served yet (POST /data/entities/guess-from-path)",
 }
 
 
