@@ -5,7 +5,9 @@ the last test checks that none of them is left without a call in ``tests/``."""
 from __future__ import annotations
 
 import ast
+import json
 import uuid
+from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +17,9 @@ import pytest
 from .support.clips import make_picture
 
 GAZU = Path(gazu.__file__).parent
+DEFAULT_TREE = json.loads(
+    resources.files("kitsu_local.file_trees").joinpath("default.json").read_text()
+)
 MODULES = ("project", "asset", "shot", "scene", "casting", "concept", "edit", "entity")
 NOT_TESTED = {
     "project.get_project_url": "builds a URL, calls no route",
@@ -33,8 +38,6 @@ NOT_TESTED = {
     "shot.export_shots_with_csv": "the CSV export, a later issue",
     "shot.import_otio": "the OTIO import route, a later issue",
     "project.get_project_task_types": "GET .../settings/task-types: Zou 1.0.97 answers 405 too",
-    # Not served yet: POST /data/entities/guess-from-path is left open with issue 8.
-    "entity.guess_from_path": "route not served yet (POST /data/entities/guess-from-path)",
 }
 
 
@@ -458,6 +461,46 @@ def test_entity_types(gazu_client, world):
     assert created["name"] == name and created["id"] in ids(gazu.entity.all_entity_types(client=gazu_client))  # fmt: skip
     gazu.entity.remove_entity_type(created, client=gazu_client)
     assert gazu.entity.get_entity_type_by_name(name, client=gazu_client) is None
+
+
+def test_guess_from_path(gazu_client):
+    """The templates of the default tree a path matches, with the ids its folders name: a
+    folder's ``_`` reads as a space and names compare without case, as in Zou."""
+    c = {"client": gazu_client}
+    project = gazu.project.new_project(unique("Guess"), **c)
+    gazu.files.update_project_file_tree(project, DEFAULT_TREE, **c)
+    sequence = gazu.shot.new_sequence(project, unique("SQ"), **c)
+    shot = gazu.shot.new_shot(project, sequence, unique("SH"), **c)
+    prop = gazu.asset.get_asset_type_by_name("Prop", **c)
+    asset = gazu.asset.new_asset(project, prop, unique("Big Sword"), **c)
+    animation = gazu.task.get_task_type_by_name("Animation", **c)
+    slug = {row["id"]: row["name"].lower().replace(" ", "_") for row in (project, sequence, shot, asset)}  # fmt: skip
+    root = f"/simple/productions/{slug[project['id']]}"
+
+    shot_path = f"{root}/shots/{slug[sequence['id']]}/{slug[shot['id']]}/animation"
+    assert gazu.entity.guess_from_path(project["id"], shot_path, **c) == [
+        {"Template": "shot", "Project": project["id"], "Sequence": sequence["id"],
+         "Shot": shot["id"], "TaskType": animation["id"]},
+    ]  # fmt: skip
+    # The tree's style (lowercase) applies to the path too: case does not matter.
+    assert gazu.entity.guess_from_path(project["id"], shot_path.upper(), **c) == [
+        {"Template": "shot", "Project": project["id"], "Sequence": sequence["id"],
+         "Shot": shot["id"], "TaskType": animation["id"]},
+    ]  # fmt: skip
+    # The first folder that names nothing ends the template: here the asset.
+    asset_path = f"{root}/assets/prop/nothing/animation"
+    assert gazu.entity.guess_from_path(project["id"], asset_path, **c) == [
+        {"Template": "asset", "Project": project["id"], "AssetType": prop["id"]},
+    ]
+    asset_path = f"{root}/assets/prop/{slug[asset['id']]}"
+    assert gazu.entity.guess_from_path(project["id"], asset_path, **c) == [
+        {"Template": "asset", "Project": project["id"], "AssetType": prop["id"],
+         "Asset": asset["id"]},
+    ]  # fmt: skip
+    # Another production's path, or one outside every root, matches nothing with ids.
+    other = gazu.entity.guess_from_path(project["id"], "/simple/productions/nope/shots/a", **c)
+    assert all(set(match) == {"Template"} for match in other)
+    assert gazu.entity.guess_from_path(project["id"], "/elsewhere/file.ma", **c) == []
 
 
 def test_remove_entity(gazu_client, world):

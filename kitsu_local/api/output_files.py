@@ -2,6 +2,7 @@
 3.12, 3.13).
 
     POST /actions/projects/{project_id}/set-file-tree                    a bundled tree (managers)
+    POST /data/entities/guess-from-path (and guess_from_path)            templates a path matches
     POST /data/asset-instances/{asset_instance_id}/entities/{temporal_entity_id}/output-file-path
     GET  /data/asset-instances/{asset_instance_id}/entities/{temporal_entity_id}/output-files/last-revisions
     POST /data/asset-instances/{asset_instance_id}/entities/{temporal_entity_id}/output-files/new
@@ -30,7 +31,7 @@ from litestar import Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..context import Ctx
-from ..services import file_trees
+from ..services import file_trees, path_guess
 from ..services import output_files as service
 from ..services.file_trees import MalformedFileTree
 from ..services.output_files import NewOutputFileBody, NextRevisionBody, OutputFilePathBody
@@ -57,6 +58,28 @@ async def path_or_400(request: Request, paths: Awaitable[dict[str, str]]) -> Any
 async def set_file_tree(ctx: Ctx, request: Request, project_id: str) -> Any:
     body = await parse(request, SetTreeBody)
     return await file_trees.set_project_file_tree(ctx, project_id, body.tree_name)
+
+
+class GuessFromPathBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    project_id: str = Field(..., min_length=1)
+    file_path: str = Field(..., min_length=1)
+    sep: str = "/"
+
+
+async def _guess(ctx: Ctx, request: Request) -> Any:
+    body = await parse(request, GuessFromPathBody)
+    return await path_guess.guess_from_path(ctx, body.project_id, body.file_path, body.sep)
+
+
+@endpoint("POST", "/data/entities/guess-from-path", write=False)
+async def guess_from_path(ctx: Ctx, request: Request) -> Any:
+    return await _guess(ctx, request)
+
+
+@endpoint("POST", "/data/entities/guess_from_path", write=False)
+async def guess_from_path_underscored(ctx: Ctx, request: Request) -> Any:
+    return await _guess(ctx, request)
 
 
 @endpoint("POST", INSTANCE + "/output-file-path")
@@ -150,6 +173,8 @@ async def entity_output_type_files(ctx: Ctx, entity_id: str, output_type_id: str
 
 ROUTES = [
     set_file_tree,
+    guess_from_path,
+    guess_from_path_underscored,
     instance_output_file_path,
     instance_last_revisions,
     new_instance_output_file,

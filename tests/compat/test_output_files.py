@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from importlib import resources
+from typing import Any
 
 import pytest
 
@@ -180,6 +181,67 @@ def test_output_routes_by_role(files, role):
     files.check("POST", INSTANCE + "/output-file-path", BODY, role=role)
     files.check("GET", INSTANCE + "/output-types", role=role)
     files.check("GET", "/data/asset-instances/{asset-instance:files-1}/output-files", role=role)
+
+
+# ==== guess-from-path ==========================================================================
+def _guesses(files, role: str, path: str) -> tuple[Any, Any]:
+    """Both answers to one path, ids read back as scenario names (values, not keys)."""
+    zou, local = files.check(
+        "POST", "/data/entities/guess-from-path", {"project_id": "{project:files}", "file_path": path},
+        role=role,
+    )  # fmt: skip
+
+    def named(body: Any, side: int) -> Any:
+        names = files.names(side)
+        if not isinstance(body, list):
+            return body
+        return [{key: names.get(value, value) for key, value in match.items()} for match in body]
+
+    return named(zou, 0), named(local, 1)
+
+
+def test_guess_from_path(files):
+    project = f"compat_files_{files.tag}".lower()
+    root = f"/simple/productions/{project}"
+    for path in (
+        f"{root}/assets/character/bob/modeling/blender",
+        f"{root}/assets/character/bob",
+        f"{root}/assets/character/nobody/modeling",
+        f"{root}/shots/sq01/sh010/modeling",
+        f"{root}/SHOTS/SQ01/SH010",
+        f"{root}/scenes/sq01/sc01/modeling",
+        f"{root}/sequences/sq01",
+        f"/simple/productions/export/{project}/shots/sq01/sh010/modeling/cache_{files.tag}",
+        "/simple/productions/another_project/shots/sq01/sh010",
+        "/simple/productions/",
+        "/elsewhere/bob.blend",
+    ):
+        zou, local = _guesses(files, "admin", path)
+        assert zou == local, path
+    zou, _ = _guesses(files, "admin", f"{root}/shots/sq01/sh010/modeling")
+    assert {"Template": "shot", "Project": "project:files", "Sequence": "sequence:files-SQ01",
+            "Shot": "shot:files-SH010", "TaskType": "task-type:Modeling/Asset"} in zou  # fmt: skip
+
+
+def test_guess_from_path_bad_input(files):
+    guess = "/data/entities/guess-from-path"
+    for body in ({}, {"project_id": "{project:files}"}, {"project_id": "{project:files}", "file_path": ""},
+                 {"project_id": "{project:files}", "file_path": 3},
+                 {"project_id": "{project:files}", "file_path": "/x", "sep": None},
+                 {"project_id": "nope", "file_path": "/x"},
+                 {"project_id": str(uuid.uuid4()), "file_path": "/x"}):  # fmt: skip
+        files.check("POST", guess, body)
+    files.check("POST", guess, ["{project:files}"], allowed=("$.data.errors[].message",))
+    files.check(
+        "POST", "/data/entities/guess_from_path",
+        {"project_id": "{project:files}", "file_path": "/simple/productions/"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("role", (*ROLES, "anonymous"))
+def test_guess_from_path_by_role(files, role):
+    zou, local = _guesses(files, role, f"/simple/productions/compat_files_{files.tag}/assets")
+    assert zou == local
 
 
 # ==== chat, news, time spents, working files ==================================================
