@@ -247,9 +247,14 @@ async def arguments(request: Request) -> dict[str, Any]:
 
 async def parse(request: Request, schema: type[Body]) -> Body:
     """The body (JSON, else form, else query) checked against ``schema``: 400 like Zou's
-    ``validate_request_body`` when it does not fit."""
+    ``validate_request_body`` when it does not fit. A JSON body that is not an object (a list,
+    a string) is checked as it is, as Zou does: 400 "Input should be a valid dictionary"."""
+    body = None
+    if "application/json" in request.headers.get("content-type", ""):
+        body = await json_body(request, required=False)
+    payload = body if body is not None and not isinstance(body, dict) else await arguments(request)
     try:
-        return schema.model_validate(await arguments(request))
+        return schema.model_validate(payload)
     except ValidationError as error:
         errors = [
             {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
