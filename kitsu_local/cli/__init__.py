@@ -1,4 +1,5 @@
-"""The ``kitsu-local`` command: serve, init-db, create-admin, routes, version.
+"""The ``kitsu-local`` command: serve, init-db, create-admin, routes, version; ``remote`` and
+``sync`` (the sync with a central Kitsu, issue 9) live in ``cli/remote.py`` and ``cli/sync.py``.
 
 Settings come from ``KITSU_LOCAL_*`` environment variables (see ``settings.py``); ``serve``
 creates and initialises the database when it is missing.
@@ -11,8 +12,8 @@ import sys
 
 import click
 
-from . import ZOU_COMPATIBLE_VERSION, __version__
-from .settings import Settings
+from .. import ZOU_COMPATIBLE_VERSION, __version__
+from ..settings import Settings
 
 KEEP_ALIVE_SECONDS = 75  # as common reverse proxies
 
@@ -20,7 +21,7 @@ KEEP_ALIVE_SECONDS = 75  # as common reverse proxies
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """kitsu-local: the Kitsu (Zou) API on one machine."""
-    from . import registry
+    from .. import registry
 
     registry.install()  # the services' look-up of models, before any command runs them
 
@@ -33,7 +34,7 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
     """Serve the API (under /api) and the web UI (at /) with uvicorn, in one process."""
     import uvicorn
 
-    from .app import create_app
+    from ..app import create_app
 
     settings = Settings()
     host = host or settings.host
@@ -55,8 +56,8 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
 @main.command("init-db")
 def init_db() -> None:
     """Create the database (if missing) and fill Zou's default data."""
-    from .app_state import AppState
-    from .services.init_data import prepare_database
+    from ..app_state import AppState
+    from ..services.init_data import prepare_database
 
     state = AppState.from_settings(Settings())
 
@@ -75,7 +76,7 @@ def init_db() -> None:
 @click.option("--last-name", default="Admin", show_default=True)
 def create_admin(email: str, password: str, first_name: str, last_name: str) -> None:
     """Create a studio admin, or make an existing person admin with this password."""
-    from .services.admin import create_or_update_admin
+    from ..services.admin import create_or_update_admin
 
     try:
         created = asyncio.run(
@@ -90,7 +91,7 @@ def create_admin(email: str, password: str, first_name: str, last_name: str) -> 
 @click.option("--missing", is_flag=True, help="List the catalogue endpoints not served yet.")
 def routes(missing: bool) -> None:
     """Compare the served routes with the API catalogue (675 endpoints)."""
-    from .coverage import coverage_report
+    from ..coverage import coverage_report
 
     report = coverage_report()
     click.echo(report.render(show_missing=missing))
@@ -100,6 +101,17 @@ def routes(missing: bool) -> None:
 def version() -> None:
     """Print the versions."""
     click.echo(f"kitsu-local {__version__} (Zou API {ZOU_COMPATIBLE_VERSION})")
+
+
+def _add_groups() -> None:
+    from .remote import remote
+    from .sync import sync
+
+    main.add_command(remote)
+    main.add_command(sync)
+
+
+_add_groups()
 
 
 if __name__ == "__main__":  # pragma: no cover
