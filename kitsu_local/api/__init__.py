@@ -10,6 +10,7 @@ from . import (
     departments,
     entities,
     event_log,
+    kitsu_import,
     output_files,
     person_actions,
     persons,
@@ -53,5 +54,6 @@ ROUTE_HANDLERS = [
     *playlist_actions.ROUTES,
     *working_files.ROUTES,
     *event_log.ROUTES,
+    *kitsu_import.ROUTES,
     *crud.ROUTES,
 ]
