@@ -60,6 +60,7 @@ from .reference import (
     TaskTypeAssetTypeLink,
 )
 from .search_filters import SearchFilter, SearchFilterGroup
+from .sync import SyncBase, SyncConflict, SyncRemoteState
 from .system import ApiEvent, DataImportError, Job, KeyValue
 from .tasks import (
     AttachmentFile,
@@ -107,6 +108,6 @@ __all__ = [
     "ProjectTemplateStatusAutomationLink", "ProjectTemplateTaskStatusLink",
     "ProjectTemplateTaskTypeLink", "SalaryScale", "ScheduleItem", "SearchFilter",
     "SearchFilterGroup", "Software", "SoftwareDepartmentLink", "StatusAutomation", "Studio",
-    "Subscription", "Task", "TaskPersonLink", "TaskStatus", "TaskType", "TaskTypeAssetTypeLink",
-    "TimeSpent", "WorkingFile", "metadata", "model_for_table",
+    "Subscription", "SyncBase", "SyncConflict", "SyncRemoteState", "Task", "TaskPersonLink",
+    "TaskStatus", "TaskType", "TaskTypeAssetTypeLink", "TimeSpent", "WorkingFile", "metadata", "model_for_table",
 ]  # fmt: skip
