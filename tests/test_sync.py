@@ -176,6 +176,7 @@ def test_work_on_both_sides_travels_both_ways(world):
     status_id = world.wip["id"]
     mine = world.artist.ok("POST", f"/actions/tasks/{task['id']}/comment", 201,
                            json={"task_status_id": status_id, "comment": "done at home"})  # fmt: skip
+    time.sleep(1.1)  # the task's last comment date differs on the two sides: no conflict
     theirs = world.central.ok("POST", f"/actions/tasks/{task['id']}/comment", 201,
                               json={"task_status_id": status_id, "comment": "seen at studio"})  # fmt: skip
 
@@ -195,6 +196,10 @@ def test_work_on_both_sides_travels_both_ways(world):
     assert snapshot(world.artist, world.project["id"]) == snapshot(
         world.central, world.project["id"]
     )
+    # The task's last comment date is the later one (the central's) on both sides.
+    dates = {side.ok("GET", f"/data/tasks/{task['id']}")["last_comment_date"]
+             for side in (world.artist, world.central)}  # fmt: skip
+    assert len(dates) == 1, dates
     # Nothing left to send, nothing new to bring.
     assert sync(world.data, "push", "central")["counts"] == {}
     assert sync(world.data, "pull", "central")["counts"] == {}

@@ -112,7 +112,7 @@ async def merge_batch(
         else:
             merge = three_way(
                 base, mine, theirs, open_conflicts=open_fields.get(record_id, set()),
-                never_conflicts=kind.route == "comments",
+                never_conflicts=kind.route == "comments", derived=kind.derived,
             )  # fmt: skip
             merged_record, new_base, conflicts = merge.merged, merge.base, merge.conflicts
         for field_name, (mine_value, theirs_value, was) in conflicts.items():

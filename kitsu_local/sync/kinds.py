@@ -34,6 +34,9 @@ class Kind:
     # Fields a pull does not write back at once (a preview the entity points at arrives later).
     deferred: tuple[str, ...] = ()
     files: bool = False  # the record has binaries (files.py)
+    # Fields the servers set themselves (dates, counters): changed on both sides, the later
+    # value wins instead of a conflict (two comments on one task are no conflict).
+    derived: tuple[str, ...] = ()
 
     @property
     def id_keys(self) -> tuple[str, ...]:
@@ -105,6 +108,7 @@ KINDS: tuple[Kind, ...] = (
         import_name="entities",
         event_prefixes=ENTITY_PREFIXES,
         deferred=("preview_file_id",),
+        derived=("preview_file_id", "nb_entities_out"),
     ),
     Kind(
         "entity-links",
@@ -120,6 +124,16 @@ KINDS: tuple[Kind, ...] = (
         paged=True,
         relations=("assignees",),
         import_name="tasks",
+        derived=(
+            "last_comment_date",
+            "last_preview_file_id",
+            "retake_count",
+            "real_start_date",
+            "end_date",
+            "done_date",
+            "nb_assets_ready",
+            "nb_drawings",
+        ),
         event_prefixes=("task",),
     ),
     Kind(

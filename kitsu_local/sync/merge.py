@@ -51,10 +51,13 @@ def three_way(
     *,
     open_conflicts: set[str] = frozenset(),  # type: ignore[assignment]
     never_conflicts: bool = False,
+    derived: tuple[str, ...] = (),
 ) -> Merge:
     """Merge ``remote`` into ``local``. Without a base (the record never synced), the remote
     copy wins every field that differs (nothing local was ever agreed on to diverge from).
-    ``never_conflicts`` (comments): a field changed on both sides takes the remote value."""
+    ``never_conflicts`` (comments): a field changed on both sides takes the remote value.
+    ``derived`` fields (a task's last comment date, set by the server) never conflict either:
+    both sides changed, the later value wins (the remote's when they do not compare)."""
     merged = dict(local)
     new_base = dict(remote)
     result = Merge(merged=merged, base=new_base)
@@ -69,7 +72,12 @@ def three_way(
         was = base.get(key) if base is not None else theirs
         if mine == theirs:
             continue
-        if base is None or mine == was or never_conflicts:
+        if key in derived and base is not None and mine != was and theirs != was:
+            if _later(mine, theirs) is mine:
+                result.local_changes.add(key)  # the remote gets the later value
+            else:
+                merged[key] = theirs
+        elif base is None or mine == was or never_conflicts:
             merged[key] = theirs
         elif theirs == was:
             result.local_changes.add(key)
@@ -83,3 +91,10 @@ def three_way(
             new_base[key] = (base or {}).get(key)
             merged[key] = local.get(key)
     return result
+
+
+def _later(mine: Any, theirs: Any) -> Any:
+    try:
+        return mine if mine is not None and (theirs is None or mine > theirs) else theirs
+    except TypeError:
+        return theirs

@@ -129,7 +129,7 @@ async def _push_kind(run: Run, kind: Kind, project_id: str) -> list[str]:
         merge = three_way(
             base_copies[record_id], mine[record_id], theirs,
             open_conflicts=open_fields.get(record_id, set()),
-            never_conflicts=kind.route == "comments",
+            never_conflicts=kind.route == "comments", derived=kind.derived,
         )  # fmt: skip
         for field_name, (mine_value, theirs_value, was) in merge.conflicts.items():
             conflicts.append((record_id, field_name, mine_value, theirs_value, was,
@@ -139,6 +139,11 @@ async def _push_kind(run: Run, kind: Kind, project_id: str) -> list[str]:
         for field_name in merge.local_changes:
             record[field_name] = mine[record_id][field_name]
         base_after = dict(record)
+        for field_name, value in merge.merged.items():
+            if value != mine[record_id].get(field_name):
+                # The remote's value wins here (a later date): the base keeps the local value,
+                # so the next pull brings the remote's as a remote change.
+                base_after[field_name] = mine[record_id].get(field_name)
         for field_name, (_mine_value, _theirs_value, was) in merge.conflicts.items():
             base_after[field_name] = was  # still differs on both sides: the conflict stays
         if differs(record, theirs):
@@ -215,7 +220,8 @@ def _outgoing(
     entity sent without ``entities_out``: send the casting this side has. A new preview goes
     without its file's name and as processing: the upload that follows (refused for a preview
     that has a file name) sets them, as for any upload."""
-    record = dict(record)
+    # Zou's imports read ``type`` (entity links fail without it): the model's wire type.
+    record = {**record, "type": local.spec_of(kind).wire_type}
     if kind.route == "entities":
         record["entities_out"] = casting.get(record["id"], [])
     if kind.route == "preview-files" and is_new:
