@@ -327,6 +327,56 @@ def test_local_creations_and_a_preview_reach_the_central_server(world, tmp_path)
     assert sync(world.data, "push", "central")["counts"] == {}
 
 
+def test_offline_work_waits_for_the_remote(sides, world):
+    """The central server is down: local work goes on, a push says the remote cannot be reached
+    and loses nothing; once it is back, the same push sends everything."""
+    shot = world.shots[1]
+    sides.central.stop()
+    try:
+        world.artist.ok("PUT", f"/data/entities/{shot['id']}", json={"description": "offline"})
+        result = kitsu_local(world.data, "sync", "push", "central", check=False)
+        assert result.returncode == 1 and "cannot reach the remote" in result.stderr, result.stderr
+        status = kitsu_local(world.data, "sync", "status", "central").stdout
+        assert "entities: 1 changed" in status, status
+    finally:
+        sides.central.start(admin=False)
+    world.central.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    pushed = sync(world.data, "push", "central")
+    assert pushed["counts"]["entities"] == {"sent": 1} and pushed["errors"] == [], pushed
+    assert world.central.ok("GET", f"/data/entities/{shot['id']}")["description"] == "offline"
+
+
+def test_an_artist_account_syncs_what_it_may(sides, world, tmp_path):
+    """A remote account that is no admin: the pull brings what it may read and reports the
+    rest, a push reports each record the remote does not take, and nothing stops or is lost."""
+    email = f"artist-{uuid.uuid4().hex[:6]}@example.com"
+    artist = world.central.ok("POST", "/data/persons", 201, json={
+        "first_name": "Art", "last_name": "Ist", "email": email, "role": "user",
+        "password": "artist-password-1"})  # fmt: skip
+    world.central.ok("POST", f"/data/projects/{world.project['id']}/team", 201,
+                     json={"person_id": artist["id"]})  # fmt: skip
+    data = tmp_path / "artist-laptop"
+    data.mkdir()
+    kitsu_local(data, "remote", "add", "studio", sides.central.url, "--email", email,
+                "--password-stdin", stdin="artist-password-1\n")  # fmt: skip
+    pulled = sync(data, "pull", "studio")
+    assert pulled["counts"]["projects"] == {"created": 1}, pulled  # only the project of its team
+    assert pulled["counts"]["tasks"]["created"] >= 1
+    assert any("refused by the remote" in error for error in pulled["errors"]), pulled
+    laptop = Server(data).start()
+    try:
+        client = Api(laptop.api)
+        client.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        shot = world.shots[0]
+        client.ok("PUT", f"/data/entities/{shot['id']}", json={"description": "artist's"})
+    finally:
+        laptop.stop()
+    pushed = sync(data, "push", "studio")
+    assert any("not imported by the remote" in error for error in pushed["errors"]), pushed
+    assert world.central.ok("GET", f"/data/entities/{shot['id']}")["description"] != "artist's"
+    assert "entities: 1 changed" in kitsu_local(data, "sync", "status", "studio").stdout
+
+
 def _pull_checkpoint(data_dir: Path) -> list[str] | None:
     with sqlite3.connect(data_dir / "kitsu.db") as db:
         row = db.execute("SELECT pull_checkpoint FROM kitsu_local_sync_remote").fetchone()

@@ -55,7 +55,7 @@ class RichProgress:
 
 
 def _run(work: Any, as_json: bool) -> dict[str, Any]:
-    from ..sync.remote import RemoteError
+    from ..sync.remote import RemoteError, RemoteUnavailable
     from ..sync.remotes import UnknownRemote
 
     try:
@@ -66,6 +66,11 @@ def _run(work: Any, as_json: bool) -> dict[str, Any]:
                 summary = asyncio.run(work(progress))
     except UnknownRemote as error:
         raise click.ClickException(str(error.args[0] if error.args else error)) from None
+    except RemoteUnavailable as error:
+        raise click.ClickException(
+            f"cannot reach the remote ({error.message}). Nothing is lost: local work stays "
+            "here and the command picks up where it stopped when the remote answers again"
+        ) from None
     except RemoteError as error:
         raise click.ClickException(
             f"the remote answered {error.status or 'nothing'} on {error.path}: the run stopped "

@@ -48,7 +48,7 @@ async def pull(
         async with app.db.write() as conn:
             remote_state = await state.remote_state(conn, name)
         checkpoint = remote_state.get("pull_checkpoint")
-        if full or not remote_state.get("event_cursor") or checkpoint:
+        if full or remote_state.get("event_cursor") is None or checkpoint:
             await _full(run, projects, checkpoint)
         else:
             await _incremental(run, projects, remote_state["event_cursor"])
@@ -89,7 +89,9 @@ async def _full(run: Run, wanted: tuple[str, ...], checkpoint: dict | None) -> N
         )
 
 
-async def _checkpoint(run: Run, started_at: datetime.datetime, cursor: str, done: set) -> None:
+async def _checkpoint(
+    run: Run, started_at: datetime.datetime, cursor: str | None, done: set
+) -> None:
     async with run.app.db.write() as conn:
         await state.set_remote_state(
             conn, run.remote, pull_checkpoint={
@@ -97,9 +99,14 @@ async def _checkpoint(run: Run, started_at: datetime.datetime, cursor: str, done
         )  # fmt: skip
 
 
-async def _log_position(run: Run) -> str:
-    """The created_at of the remote's newest event ("" for an empty log)."""
-    newest = await run.client.get("/data/events/last", {"limit": 1})
+async def _log_position(run: Run) -> str | None:
+    """The created_at of the remote's newest event ("" for an empty log; None when the log is
+    not this account's to read: Zou keeps it for admins, and every pull is then a full one)."""
+    try:
+        newest = await run.client.get("/data/events/last", {"limit": 1})
+    except RemoteDenied:
+        run.progress.note("the remote's event log is for admins: this pull reads every listing")
+        return None
     return newest[0]["created_at"] if newest else ""
 
 

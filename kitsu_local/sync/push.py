@@ -181,7 +181,7 @@ async def _send(
     one refusal does not hold back the others."""
     payload = [_outgoing(kind, record, casting, record["id"] in new_ids) for record, _ in batch]
     try:
-        await run.client.post(f"/import/kitsu/{kind.import_name}", payload)
+        answer = await run.client.post(f"/import/kitsu/{kind.import_name}", payload)
     except (RemoteDenied, RemoteError) as error:
         if error.status not in (400, 403, 404, 422) or len(batch) == 1:
             if len(batch) == 1 and error.status in (400, 403, 404, 422):
@@ -193,12 +193,29 @@ async def _send(
         for item in batch:
             await _send(run, kind, project_id, [item], casting, new_ids)
         return
+    batch = _accepted(run, kind, batch, answer)
     await _save_bases(run, kind, project_id, batch)
     run.summary.count(kind.route, "sent", len(batch))
     if kind.route == "preview-files":
         for record, _base in batch:
             if record["id"] in new_ids:
                 await _upload_preview(run, record["id"])
+
+
+def _accepted(run: Run, kind: Kind, batch: list, answer: Any) -> list:
+    """The records the remote imported: Zou answers them, and silently skips every record
+    of a caller who is not a studio admin there (those stay waiting, reported)."""
+    answered = answer if isinstance(answer, list) else []
+    if kind.route == "entity-links":  # matched on their pair: the remote may keep its own id
+        accepted = batch if len(answered) == len(batch) else []
+    else:
+        imported = {item.get("id") for item in answered if isinstance(item, dict)}
+        accepted = [item for item in batch if item[0]["id"] in imported]
+    for record, _base in batch:
+        if not any(record is kept for kept, _ in accepted):
+            run.error(f"{label_of(kind, record)} ({record['id']}) not imported by the remote "
+                      "(its /import/kitsu routes take records from a studio admin only)")  # fmt: skip
+    return accepted
 
 
 async def _save_bases(
