@@ -421,3 +421,44 @@ def test_a_killed_pull_resumes_to_the_same_result(sides, world, tmp_path):
         laptop.stop()
     # Run again: nothing to do.
     assert sync(data, "pull", "central")["counts"] == {}
+
+
+def _base_count(data_dir: Path, kind: str) -> int:
+    with sqlite3.connect(data_dir / "kitsu.db") as db:
+        return db.execute(
+            "SELECT count(*) FROM kitsu_local_sync_base WHERE remote = 'central' AND kind = ?",
+            (kind,),
+        ).fetchone()[0]
+
+
+def test_a_killed_push_resumes_to_the_same_result(world):
+    """250 shots made here go in two batches; the push is killed (SIGKILL) once the first
+    batch is accepted, then run again: the central server has every shot once, same ids."""
+    project = world.project
+    made = [
+        world.artist.ok("POST", f"/data/projects/{project['id']}/shots", 201,
+                        json={"name": f"BULK{n:03}", "sequence_id": world.sequence["id"]})["id"]
+        for n in range(250)
+    ]  # fmt: skip
+    before = _base_count(world.data, "entities")
+    env = {**os.environ, **TEST_ENV, "KITSU_LOCAL_DATA_DIR": str(world.data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kitsu_local", "sync", "push", "central", "--json"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _base_count(world.data, "entities") == before:
+        time.sleep(0.005)
+    assert process.poll() is None, "the push ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    sent = _base_count(world.data, "entities") - before
+    assert 0 < sent < 250, sent
+
+    pushed = sync(world.data, "push", "central")
+    assert pushed["errors"] == [] and pushed["counts"]["entities"]["sent"] == 250 - sent, pushed
+    central = world.central.ok("GET", f"/data/entities?project_id={project['id']}")
+    names = [entity["name"] for entity in central if entity["name"].startswith("BULK")]
+    assert len(names) == len(set(names)) == 250
+    assert set(made) <= {entity["id"] for entity in central}
+    assert sync(world.data, "push", "central")["counts"] == {}
