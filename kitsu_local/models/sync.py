@@ -35,6 +35,9 @@ class SyncRemoteState(SQLModel, table=True):
     last_push_at: NaiveDatetime | None = None
     # The created_at (ISO) of the newest remote event applied, and its id.
     event_cursor: str | None = Field(default=None, max_length=40)
+    # The ids of the events applied in the cursor's last second (the route's ``after`` has a
+    # precision of one second: they come again, and are skipped).
+    cursor_event_ids: Any = json_field([])
     pull_checkpoint: Any = json_field(None)
     push_checkpoint: Any = json_field(None)
 

@@ -45,18 +45,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from .. import events, rows
 from ..columns import InvalidValue
 from ..context import Ctx
 from ..errors import DB_INVALID_FORMAT, DB_NOT_NULL, ApiError, DatabaseRefusal, WrongParameter
-from ..models.base import utc_now
+from ..models.base import new_id, utc_now
 from . import crud
 from .kitsu_import_rules import IMPORT_NAMES, ImportModel, Record, import_model
 from .spec import ModelSpec, Row
 
-__all__ = ["IMPORT_NAMES", "ImportModel", "import_record", "import_records"]
+__all__ = ["IMPORT_NAMES", "ImportModel", "import_new_records", "import_record", "import_records"]
 
 LIST_EXPECTED = "A list of entities is expected."
 PROJECT_LINK_MODES = ("grow", "replace")
@@ -91,6 +91,67 @@ async def import_record(
         ctx, import_model(name), record, project_links, keep_casting, touch=False
     )
     return item, created
+
+
+async def import_new_records(
+    ctx: Ctx, name: str, records: list[dict[str, Any]], *, keep_casting: bool = True
+) -> None:
+    """Insert records the caller knows are new here, in bulk (a sync's first pull): the same
+    cleanup, decoding and checks as ``import_record``, then one INSERT per set of columns and
+    one per relation for the links. All or nothing: on an error the caller falls back to
+    ``import_record`` one by one (inside a savepoint), which names the refused record."""
+    model = import_model(name)
+    spec = model.spec
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    links: dict[str, list[tuple[str, list[str]]]] = {}
+    now = utc_now()
+    for record in records:
+        record = dict(record)
+        wire_type = record.pop("type", None)
+        record["id"] = rows.check_id(record.get("id"))
+        if model.clean is not None:
+            record = await model.clean(ctx, record, wire_type, None)
+        values, relation_ids = _decode(spec, record)
+        _require_columns(spec, values)
+        if "created_at" in spec.table.c:
+            values.setdefault("created_at", now)
+            values.setdefault("updated_at", now)
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+        for relation_name, ids in relation_ids.items():
+            if ids:
+                links.setdefault(relation_name, []).append((values["id"], ids))
+    with rows.database_refusals():
+        for items in groups.values():
+            await ctx.conn.execute(insert(spec.table), items)
+        for relation_name, pairs in links.items():
+            await _insert_links(ctx, model, spec, relation_name, pairs)
+
+
+async def _insert_links(
+    ctx: Ctx, model: ImportModel, spec: ModelSpec, name: str, pairs: list[tuple[str, list[str]]]
+) -> None:
+    relation = spec.relation_map[name]
+    if name in model.children:
+        for row_id, ids in pairs:
+            await _repoint_children(ctx, spec, name, row_id, ids)
+        return
+    if not relation.writable:
+        return
+    assert relation.target is not None
+    wanted = {item for _row_id, ids in pairs for item in ids}
+    known = await rows.existing_ids(ctx.conn, relation.target, wanted)
+    has_id = "id" in relation.table.c
+    now = utc_now()
+    link_rows = []
+    for row_id, ids in pairs:
+        for item in dict.fromkeys(ids):
+            if item in known:
+                link = {relation.local_key: row_id, relation.remote_key: item}
+                if has_id:
+                    link.update(id=new_id(), created_at=now, updated_at=now)
+                link_rows.append(link)
+    if link_rows:
+        await ctx.conn.execute(insert(relation.table), link_rows)
 
 
 async def import_records(

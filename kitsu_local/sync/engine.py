@@ -81,16 +81,16 @@ def label_of(kind: Kind, record: dict[str, Any]) -> str:
 
 async def merge_batch(
     run: Run, ctx: Ctx, kind: Kind, records: list[dict[str, Any]], project_id: str | None
-) -> list[dict[str, Any]]:
+) -> None:
     """Merge remote records (as the remote serialized them) into the local database, inside
-    the caller's transaction. Answers the records written here."""
+    the caller's transaction."""
     remote_copies = {record["id"]: local.remote_canonical(kind, record) for record in records}
     ids = list(remote_copies)
     base_copies = await state.bases(ctx.conn, run.remote, kind.route, ids)
     local_copies = await local.read(ctx, kind, ids)
     open_fields = await state.conflicted_fields(ctx.conn, run.remote, kind.route, ids)
-    written: list[dict[str, Any]] = []
     new_bases: list[tuple[str, str | None, dict[str, Any]]] = []
+    fresh: list[tuple[dict[str, Any], tuple]] = []  # (record to insert, its base copy)
     for record_id, theirs in remote_copies.items():
         base = base_copies.get(record_id)
         mine = local_copies.get(record_id)
@@ -130,19 +130,45 @@ async def merge_batch(
                 new_base[name] = to_write.get(name)
                 if theirs.get(name) is not None and theirs.get(name) != to_write.get(name):
                     run.deferred.setdefault(kind.route, {})[record_id] = theirs
-        if mine is None or differs(to_write, mine):
-            try:
-                async with ctx.conn.begin_nested():
-                    await local.write(ctx, kind, to_write)
-            except ApiError as error:
-                run.error(f"{label_of(kind, theirs)} ({record_id}) not written here: "
-                          f"{error.body.get('message')}")  # fmt: skip
+        if mine is None:
+            fresh.append((to_write, (record_id, owner, new_base)))
+            continue
+        if differs(to_write, mine):
+            if not await _write_one(run, ctx, kind, to_write):
                 continue
-            written.append(merged_record)
-            run.summary.count(kind.route, "created" if mine is None else "updated")
+            run.summary.count(kind.route, "updated")
         new_bases.append((record_id, owner, new_base))
+    new_bases += await _write_new(run, ctx, kind, fresh)
     await state.save_bases(ctx.conn, run.remote, kind.route, new_bases)
-    return written
+
+
+async def _write_one(run: Run, ctx: Ctx, kind: Kind, record: dict[str, Any]) -> bool:
+    """One record, in a savepoint: a refusal is reported and leaves the rest of the batch."""
+    try:
+        async with ctx.conn.begin_nested():
+            await local.write(ctx, kind, record)
+    except ApiError as error:
+        run.error(f"{label_of(kind, record)} ({record['id']}) not written here: "
+                  f"{error.body.get('message')}")  # fmt: skip
+        return False
+    return True
+
+
+async def _write_new(
+    run: Run, ctx: Ctx, kind: Kind, fresh: list[tuple[dict[str, Any], tuple]]
+) -> list[tuple]:
+    """Records new here: inserted together (a first pull's thousands of rows), else one by
+    one when the database refuses one of them. Answers the base copies of those written."""
+    if not fresh:
+        return []
+    try:
+        async with ctx.conn.begin_nested():
+            await local.write_new(ctx, kind, [record for record, _base in fresh])
+        written = fresh
+    except ApiError:
+        written = [item for item in fresh if await _write_one(run, ctx, kind, item[0])]
+    run.summary.count(kind.route, "created", len(written))
+    return [base for _record, base in written]
 
 
 def _deferred_out(kind: Kind, record: dict[str, Any], mine: dict[str, Any] | None) -> dict:

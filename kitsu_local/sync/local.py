@@ -124,6 +124,11 @@ async def write(ctx: Ctx, kind: Kind, record: dict[str, Any]) -> None:
     )
 
 
+async def write_new(ctx: Ctx, kind: Kind, records: list[dict[str, Any]]) -> None:
+    """Insert records that are not here yet, together (all or nothing)."""
+    await kitsu_import.import_new_records(ctx, kind.route, records, keep_casting=True)
+
+
 async def delete(ctx: Ctx, kind: Kind, record_id: str) -> bool:
     """Delete a record the remote deleted, with what depends on it (the model's own delete,
     forced, as ``DELETE /data/<route>/{id}?force=true`` does). False when it is not here."""
@@ -184,3 +189,6 @@ async def rekey(ctx: Ctx, kind: Kind, old_id: str, new_id: str) -> None:
                     update(other).where(column == old_id).values({column.name: new_id})
                 )
     await ctx.conn.execute(update(table).where(table.c.id == old_id).values(id=new_id))
+    if ctx.conn.dialect.name == "sqlite":
+        # Every reference follows: checks are immediate again for the rest of the transaction.
+        await ctx.conn.exec_driver_sql("PRAGMA defer_foreign_keys=OFF")

@@ -12,6 +12,7 @@ casting links). Files follow their records (``files.py``).
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from dataclasses import replace
 from typing import Any
@@ -29,9 +30,10 @@ from . import files, local, remotes, state
 from .engine import Progress, Run, Summary, merge_batch
 from .kinds import BY_PREFIX, BY_ROUTE, KINDS, PROJECT, STUDIO, Kind
 from .merge import differs
-from .remote import RemoteDenied, RemoteError
+from .remote import RemoteDenied
 
 EVENT_PAGE = 1000
+REFETCH_CHUNK = 50  # ids a request: the URL stays short
 CURSOR_SLACK = datetime.timedelta(seconds=1)  # /events/last?after= has second precision
 
 
@@ -51,7 +53,9 @@ async def pull(
         if full or remote_state.get("event_cursor") is None or checkpoint:
             await _full(run, projects, checkpoint)
         else:
-            await _incremental(run, projects, remote_state["event_cursor"])
+            await _incremental(
+                run, projects, remote_state["event_cursor"], remote_state["cursor_event_ids"] or []
+            )
     finally:
         await client.aclose()
         await app.db.dispose()
@@ -246,9 +250,9 @@ def _undeferred(kind: Kind) -> Kind:
 
 
 # ==== incremental pull ========================================================================
-async def _incremental(run: Run, wanted: tuple[str, ...], cursor: str) -> None:
+async def _incremental(run: Run, wanted: tuple[str, ...], cursor: str, seen: list[str]) -> None:
     project_ids = set(await _projects(run, wanted)) if wanted else None
-    events = await _events_since(run, cursor)
+    events = [event for event in await _events_since(run, cursor) if event["id"] not in seen]
     run.progress.stage("events", len(events))
     changed: dict[str, dict[str, str | None]] = {}  # kind -> {id: project}
     deleted: dict[str, dict[str, str | None]] = {}
@@ -290,13 +294,18 @@ async def _incremental(run: Run, wanted: tuple[str, ...], cursor: str) -> None:
     await _apply_deferred(run)
     await files.pull_files(run, None, changed.get("preview-files"), changed.get("attachment-files"))
     newest = events[-1]["created_at"] if events else cursor
+    if events:  # the events the next pull reads again (its window starts a second earlier)
+        since = (datetime.datetime.fromisoformat(newest[:19]) - CURSOR_SLACK).isoformat()
+        seen = [event["id"] for event in events if event["created_at"][:19] >= since]
     async with run.app.db.write() as conn:
-        await state.set_remote_state(conn, run.remote, event_cursor=newest, last_pull_at=utc_now())
+        await state.set_remote_state(
+            conn, run.remote, event_cursor=newest, cursor_event_ids=seen, last_pull_at=utc_now()
+        )
 
 
 async def _events_since(run: Run, cursor: str) -> list[dict[str, Any]]:
-    """The remote events after the cursor, oldest first (a second before it, again: the
-    route compares whole seconds, and applying an event twice changes nothing)."""
+    """The remote events after the cursor, oldest first, from a second before it (the route
+    compares whole seconds: those already applied are skipped by id)."""
     params: dict[str, Any] = {"limit": EVENT_PAGE}
     if cursor:
         moment = datetime.datetime.fromisoformat(cursor) - CURSOR_SLACK
@@ -313,20 +322,24 @@ async def _events_since(run: Run, cursor: str) -> list[dict[str, Any]]:
 
 
 async def _refetch(run: Run, kind: Kind, records: dict[str, str | None]) -> None:
-    """Read changed records one by one (the single-record route, with relations) and merge."""
+    """Read changed records back, 50 a request (``/data/<route>?id=[...]&relations=true``),
+    and merge them; a record missing from the answer was deleted since (its delete event comes
+    later in the log) or is not this account's to see."""
     fetched: dict[str | None, list[dict[str, Any]]] = {}
-    for record_id, project_id in records.items():
+    ids = list(records)
+    for start in range(0, len(ids), REFETCH_CHUNK):
+        chunk = ids[start : start + REFETCH_CHUNK]
         try:
-            record = await run.client.get(f"/data/{kind.route}/{record_id}", {"relations": "true"})
+            found = await run.client.get(
+                f"/data/{kind.route}", {"id": json.dumps(chunk), "relations": "true"}
+            )
         except RemoteDenied as error:
-            run.error(f"{kind.route} {record_id}: refused by the remote ({error.status})")
+            run.error(f"{len(chunk)} {kind.route}: refused by the remote ({error.status})")
             continue
-        except RemoteError as error:
-            if error.status == 404:
-                continue  # deleted since: its delete event comes later in the log
-            raise
-        fetched.setdefault(project_id if kind.scope == PROJECT else None, []).append(record)
-        run.progress.advance()
+        for record in found if isinstance(found, list) else ():
+            owner = records.get(record.get("id")) if kind.scope == PROJECT else None
+            fetched.setdefault(owner, []).append(record)
+        run.progress.advance(len(chunk))
     for project_id, batch in fetched.items():
         async with run.app.db.write() as conn:
             ctx = Ctx(conn=conn, state=run.app)
