@@ -124,6 +124,7 @@ def world(sides, tmp_path_factory):
     central = Api(sides.central.api)
     central.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     wait_ready(central, preview["id"])
+    gazu.task.set_main_preview(preview, **c)  # the shot's thumbnail: a preview pulled after it
     artist = Api(sides.artist.api)
     artist.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     return SimpleNamespace(
@@ -154,6 +155,8 @@ def test_first_pull_brings_everything(sides, world):
         frames = sum(1 for _ in container.decode(video=0))
     assert frames == 50
     assert world.artist.ok("GET", f"/data/preview-files/{world.preview['id']}")["status"] == "ready"
+    shot = world.artist.ok("GET", f"/data/entities/{world.shots[0]['id']}")
+    assert shot["preview_file_id"] == world.preview["id"]
 
 
 def test_second_pull_changes_nothing(world):

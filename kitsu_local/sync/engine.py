@@ -134,7 +134,12 @@ async def merge_batch(
             fresh.append((to_write, (record_id, owner, new_base)))
             continue
         if differs(to_write, mine):
-            if not await _write_one(run, ctx, kind, to_write):
+            # Only what changed (and the remote's stamps): unchanged lists are not rewritten.
+            changed = {
+                key: value for key, value in to_write.items()
+                if key in ("id", "updated_at") or mine.get(key) != value
+            }  # fmt: skip
+            if not await _write_one(run, ctx, kind, changed):
                 continue
             run.summary.count(kind.route, "updated")
         new_bases.append((record_id, owner, new_base))

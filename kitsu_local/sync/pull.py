@@ -22,7 +22,7 @@ from sqlalchemy import update
 from .. import rows
 from ..app_state import AppState
 from ..context import Ctx
-from ..models import SyncBase
+from ..models import PreviewFile, SyncBase
 from ..models.base import utc_now
 from ..services.init_data import prepare_database
 from ..settings import Settings
@@ -241,7 +241,17 @@ async def _apply_deferred(run: Run) -> None:
         kind = BY_ROUTE[route]
         async with run.app.db.write() as conn:
             ctx = Ctx(conn=conn, state=run.app)
-            await merge_batch(run, ctx, _undeferred(kind), list(copies.values()), None)
+            # What is still missing (a preview this account may not read) waits for a later
+            # pull: written now, it would be dropped here and then pushed back as a removal.
+            present = await rows.existing_ids(
+                conn, PreviewFile, [copy.get("preview_file_id") for copy in copies.values()]
+            )
+            by_project: dict[str | None, list[dict[str, Any]]] = {}
+            for copy in copies.values():
+                if copy.get("preview_file_id") in present:
+                    by_project.setdefault(copy.get("project_id"), []).append(copy)
+            for project_id, batch in by_project.items():
+                await merge_batch(run, ctx, _undeferred(kind), batch, project_id)
     run.deferred.clear()
 
 
