@@ -119,7 +119,9 @@ def world(sides, tmp_path_factory):
     gazu.task.assign_task(tasks[0], person, **c)
     wip = gazu.task.get_task_status_by_short_name("wip", **c)
     clip = make_clip(tmp_path_factory.mktemp("clips") / "take.mp4", 2, 320, 240, audio=True)
-    comment = gazu.task.add_comment(tasks[0], wip, "first take", **c)
+    notes = tmp_path_factory.mktemp("notes") / "notes.txt"
+    notes.write_text("frame 12: the sword is too long\n")
+    comment = gazu.task.add_comment(tasks[0], wip, "first take", attachments=[str(notes)], **c)
     preview = gazu.task.add_preview(tasks[0], comment, str(clip), **c)
     central = Api(sides.central.api)
     central.login(ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -157,6 +159,10 @@ def test_first_pull_brings_everything(sides, world):
     assert world.artist.ok("GET", f"/data/preview-files/{world.preview['id']}")["status"] == "ready"
     shot = world.artist.ok("GET", f"/data/entities/{world.shots[0]['id']}")
     assert shot["preview_file_id"] == world.preview["id"]
+    # The attachment came with its file.
+    [attachment] = world.central.ok("GET", f"/data/tasks/{world.tasks[0]['id']}/attachment-files")
+    path = f"/data/attachment-files/{attachment['id']}/file/{attachment['name']}"
+    assert world.artist.get(path).content == b"frame 12: the sword is too long\n"
 
 
 def test_second_pull_changes_nothing(world):
@@ -296,8 +302,11 @@ def test_local_creations_and_a_preview_reach_the_central_server(world, tmp_path)
         "POST", f"/actions/projects/{project['id']}/task-types/{task_type['id']}/shots/create-tasks",
         201, json=[shot["id"]],
     )  # fmt: skip
-    comment = world.artist.ok("POST", f"/actions/tasks/{task['id']}/comment", 201,
-                              json={"task_status_id": world.wip["id"], "comment": "layout"})  # fmt: skip
+    comment = world.artist.ok(
+        "POST", f"/actions/tasks/{task['id']}/comment", 201,
+        data={"task_status_id": world.wip["id"], "comment": "layout"},
+        files={"file": ("layout-notes.txt", b"camera left")},
+    )  # fmt: skip
     preview = world.artist.ok(
         "POST", f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", 201, json={}
     )
@@ -310,7 +319,7 @@ def test_local_creations_and_a_preview_reach_the_central_server(world, tmp_path)
     assert wait_ready(world.artist, preview["id"])["status"] == "ready"
 
     pushed = sync(world.data, "push", "central")
-    assert pushed["errors"] == [] and pushed["files"] == 1, pushed
+    assert pushed["errors"] == [] and pushed["files"] == 2, pushed  # the preview, the attachment
     for kind in ("entities", "tasks", "comments", "preview-files"):
         assert pushed["counts"][kind]["sent"] >= 1, (kind, pushed)
     assert world.central.ok("GET", f"/data/entities/{shot['id']}")["name"] == "SH040"
@@ -324,6 +333,12 @@ def test_local_creations_and_a_preview_reach_the_central_server(world, tmp_path)
     comments = world.central.ok("GET", f"/data/tasks/{task['id']}/comments")
     assert [c["id"] for c in comments] == [comment["id"]]
     assert [p["id"] for p in comments[0]["previews"]] == [preview["id"]]
+    # The attachment went with its file; here it now has the id the central server gave it.
+    [there] = world.central.ok("GET", f"/data/tasks/{task['id']}/attachment-files")
+    [here] = world.artist.ok("GET", f"/data/tasks/{task['id']}/attachment-files")
+    assert here["id"] == there["id"] and there["name"] == "layout-notes.txt"
+    path = f"/data/attachment-files/{there['id']}/file/{there['name']}"
+    assert world.central.get(path).content == world.artist.get(path).content == b"camera left"
     # What the central server says back changes nothing here.
     pulled = sync(world.data, "pull", "central")
     assert pulled["conflicts"] == 0 and pulled["errors"] == [], pulled

@@ -9,6 +9,7 @@ through the remote's upload route, and the remote transcodes it as any upload.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,3 +133,61 @@ async def push_preview(run: Run, preview: dict[str, Any]) -> bool:
             run.summary.files += 1
             return True
     return False
+
+
+async def push_attachment(run: Run, record: dict[str, Any]) -> dict[str, Any] | None:
+    """Send an attachment made here with its file. No route takes an attachment's file for a
+    given id: it goes through ``add-attachment`` of its comment, which answers the remote's new
+    record; the local one then takes that id (and its file follows). Answers the remote record,
+    or None when the file is not here (nothing sent)."""
+    store = run.app.store
+    source = store.path("files", "attachments", record["id"])
+    if not source.exists():
+        return None
+    async with run.app.db.read() as conn:
+        comment = (
+            (
+                await conn.execute(
+                    Comment.__table__.select().where(Comment.id == record["comment_id"])
+                )
+            )
+            .mappings()
+            .first()
+        )
+    if comment is None:
+        return None
+    folder = store.work_dir("attachment")
+    upload = folder / (record.get("name") or record["id"])
+    try:
+        try:
+            upload.hardlink_to(source)
+        except OSError:
+            shutil.copyfile(source, upload)
+        answer = await run.client.upload(
+            f"/actions/tasks/{comment['object_id']}/comments/{comment['id']}/add-attachment", upload
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    known = await _attachment_ids(run, comment["id"])
+    added = [
+        item for item in answer or () if isinstance(item, dict) and item.get("id") not in known
+    ]
+    if not added:
+        return None
+    run.summary.files += 1
+    return added[-1]
+
+
+async def _attachment_ids(run: Run, comment_id: str) -> set[str]:
+    async with run.app.db.read() as conn:
+        query = select(AttachmentFile.id).where(AttachmentFile.comment_id == comment_id)
+        return set((await conn.execute(query)).scalars())
+
+
+def move_attachment(run: Run, old_id: str, new_id: str) -> None:
+    store = run.app.store
+    source, target = (store.path("files", "attachments", old_id),
+                      store.path("files", "attachments", new_id))  # fmt: skip
+    if source.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(target)

@@ -29,7 +29,7 @@ from . import files, local, remotes, state
 from .engine import Progress, Run, Summary, label_of
 from .kinds import KINDS, PROJECT, Kind
 from .merge import differs, three_way
-from .remote import RemoteDenied, RemoteError
+from .remote import RemoteDenied, RemoteError, RemoteUnavailable
 
 BATCH = 200
 
@@ -158,9 +158,42 @@ async def _push_kind(run: Run, kind: Kind, project_id: str) -> list[str]:
                     mine_value, theirs_value, was, label,
                 )  # fmt: skip
         run.summary.conflicts += len(conflicts)
+    if kind.route == "attachment-files":
+        outgoing = await _push_attachments(run, kind, project_id, outgoing, set(new))
     for start in range(0, len(outgoing), BATCH):
         await _send(run, kind, project_id, outgoing[start : start + BATCH], casting, set(new))
     return deleted
+
+
+async def _push_attachments(
+    run: Run, kind: Kind, project_id: str, outgoing: list, new_ids: set[str]
+) -> list:
+    """New attachments go with their file, one by one (``files.push_attachment``): the local
+    record takes the id the remote gave it. Answers what is left for the import route."""
+    left = []
+    for record, base in outgoing:
+        if record["id"] not in new_ids:
+            left.append((record, base))
+            continue
+        try:
+            added = await files.push_attachment(run, record)
+        except (RemoteDenied, RemoteError) as error:
+            if isinstance(error, RemoteUnavailable):
+                raise
+            run.error(f"attachment {record.get('name')!r} refused by the remote "
+                      f"({error.status} {_message(error)})")  # fmt: skip
+            continue
+        if added is None:
+            left.append((record, base))  # no file here: the record alone
+            continue
+        async with run.app.db.write() as conn:
+            ctx = Ctx(conn=conn, state=run.app)
+            await local.rekey(ctx, kind, record["id"], added["id"])
+            files.move_attachment(run, record["id"], added["id"])
+            copy = local.remote_canonical(kind, added)
+            await state.save_bases(conn, run.remote, kind.route, [(added["id"], project_id, copy)])
+        run.summary.count(kind.route, "sent")
+    return left
 
 
 async def _remote_copy(run: Run, kind: Kind, record_id: str) -> dict[str, Any] | None:

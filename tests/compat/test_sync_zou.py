@@ -135,8 +135,11 @@ def test_round_trip_with_zou(trip, tmp_path):
         f"/actions/projects/{project['id']}/task-types/{trip.tasks[0]['task_type_id']}/shots/create-tasks",
         201, json=[shot["id"]],
     )  # fmt: skip
-    comment = trip.local.ok("POST", f"/actions/tasks/{task['id']}/comment", 201,
-                            json={"task_status_id": trip.wip["id"], "comment": "layout"})  # fmt: skip
+    comment = trip.local.ok(
+        "POST", f"/actions/tasks/{task['id']}/comment", 201,
+        data={"task_status_id": trip.wip["id"], "comment": "layout"},
+        files={"file": ("layout-notes.txt", b"camera left")},
+    )  # fmt: skip
     preview = trip.local.ok(
         "POST", f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", 201, json={}
     )
@@ -149,7 +152,7 @@ def test_round_trip_with_zou(trip, tmp_path):
     pulled = sync(trip.data, "pull", "studio", *project_arg)
     assert pulled["errors"] == [] and pulled["conflicts"] == 1, pulled
     pushed = sync(trip.data, "push", "studio", *project_arg)
-    assert pushed["errors"] == [] and pushed["files"] == 1, pushed
+    assert pushed["errors"] == [] and pushed["files"] == 2, pushed  # the preview, the attachment
 
     for side in (trip.local, trip.zou):
         assert side.ok("GET", f"/data/entities/{sh010['id']}")["description"] == "from home"
@@ -167,6 +170,11 @@ def test_round_trip_with_zou(trip, tmp_path):
     assert [c["id"] for c in trip.zou.ok("GET", f"/data/tasks/{task['id']}/comments")] == [
         comment["id"]
     ]
+    [there] = trip.zou.ok("GET", f"/data/tasks/{task['id']}/attachment-files")
+    [here] = trip.local.ok("GET", f"/data/tasks/{task['id']}/attachment-files")
+    assert here["id"] == there["id"] and there["name"] == "layout-notes.txt"
+    path = f"/data/attachment-files/{there['id']}/file/{there['name']}"
+    assert trip.zou.get(path).content == trip.local.get(path).content == b"camera left"
     assert mine["id"] in {
         c["id"] for c in trip.zou.ok("GET", f"/data/tasks/{trip.tasks[1]['id']}/comments")
     }
