@@ -80,6 +80,8 @@ def snapshot(client: Api, project_id: str) -> dict[str, set[str]]:
         "preview-files": ids(client.ok("GET", f"/data/projects/{project_id}/preview-files")),
         "entity-links": ids(client.ok("GET", f"/data/projects/{project_id}/entity-links")),
         "time-spents": ids(client.ok("GET", f"/data/projects/{project_id}/time-spents")),
+        "playlists": ids(client.ok("GET", f"/data/projects/{project_id}/playlists/all")),
+        "attachment-files": ids(client.ok("GET", f"/data/projects/{project_id}/attachment-files")),
     }
 
 
@@ -127,6 +129,7 @@ def world(sides, tmp_path_factory):
     central.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     wait_ready(central, preview["id"])
     gazu.task.set_main_preview(preview, **c)  # the shot's thumbnail: a preview pulled after it
+    gazu.playlist.new_playlist(project, "Dailies", **c)
     artist = Api(sides.artist.api)
     artist.login(ADMIN_EMAIL, ADMIN_PASSWORD)
     return SimpleNamespace(

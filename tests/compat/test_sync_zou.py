@@ -50,6 +50,7 @@ def trip(tmp_path_factory):
     )
     animation = gazu.task.get_task_type_by_name("Animation", **c)
     tasks = [gazu.task.new_task(shot, animation, **c) for shot in shots]
+    gazu.playlist.new_playlist(project, "Dailies", **c)
     person = gazu.person.new_person("Ann", f"Sync {tag}", f"sync-{tag}@example.com", **c)
     gazu.task.assign_task(tasks[0], person, **c)
     wip = gazu.task.get_task_status_by_short_name("wip", **c)
@@ -94,7 +95,8 @@ def test_a_production_made_on_zou_is_pulled_whole(trip):
     assert here == there
     counts = {kind: len(found) for kind, found in here.items()}
     assert counts == {"entities": 7, "tasks": 3, "comments": 2, "preview-files": 2,
-                      "entity-links": 2, "time-spents": 0}, counts  # fmt: skip
+                      "entity-links": 2, "time-spents": 0, "playlists": 1,
+                      "attachment-files": 0}, counts  # fmt: skip
     task = trip.local.ok("GET", f"/data/tasks/{trip.tasks[0]['id']}")
     assert len(task["assignees"]) == 1
     for path in (
