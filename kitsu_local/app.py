@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, Request, Response, Router
 from litestar.config.cors import CORSConfig
@@ -80,6 +81,16 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     )
     app.state.kitsu = state
     return app
+
+
+def create_server_app(settings: Settings | None = None) -> Any:
+    """What ``serve`` runs: the API app with the live event stream beside it (``/socket.io``,
+    same process and port; ``event_stream.py``)."""
+    from .event_stream import with_event_stream
+
+    settings = settings or Settings()
+    state = AppState.from_settings(settings)
+    return with_event_stream(create_app(settings, state), state)
 
 
 async def _purge_expired_state(state: AppState) -> None:

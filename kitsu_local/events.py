@@ -74,6 +74,7 @@ class EventBus:
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self.streaming = False  # the Socket.IO stream listens (event_stream.py)
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)

@@ -19,7 +19,7 @@ import webbrowser
 
 import uvicorn
 
-from kitsu_local.app import create_app
+from kitsu_local.app import create_server_app
 from kitsu_local.cli import KEEP_ALIVE_SECONDS
 from kitsu_local.settings import Settings
 
@@ -32,7 +32,7 @@ class BackgroundServer:
 
     def __init__(self, settings: Settings, port: int):
         config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+            create_server_app(settings), host="127.0.0.1", port=port, log_level="warning",
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )  # fmt: skip
         self.server = uvicorn.Server(config)

@@ -47,7 +47,7 @@ async def _health(ctx: Ctx) -> dict[str, bool]:
     return {
         "database-up": database_up,
         "key-value-store-up": database_up,  # the key/value store is a table of that database
-        "event-stream-up": False,  # no Socket.IO stream is served yet
+        "event-stream-up": ctx.state.bus.streaming,  # Socket.IO at /socket.io, same process
         "job-queue-up": ctx.state.jobs is not None,
         "indexer-up": False,
     }

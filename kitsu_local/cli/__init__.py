@@ -34,7 +34,7 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
     """Serve the API (under /api) and the web UI (at /) with uvicorn, in one process."""
     import uvicorn
 
-    from ..app import create_app
+    from ..app import create_server_app
 
     settings = Settings()
     host = host or settings.host
@@ -42,7 +42,7 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
     click.echo(f"kitsu-local {__version__}: data in {settings.data_dir}")
     click.echo(f"API on http://{host}:{port}/api")
     uvicorn.run(
-        create_app(settings),
+        create_server_app(settings),
         host=host,
         port=port,
         log_level=log_level,

@@ -1,0 +1,107 @@
+"""The live event stream in the server's own process (issue 10, point 1): a real
+``gazu.events`` listener (python-socketio client) on the server's ``/socket.io``, namespace
+``/events``, receives committed changes with Zou's names, ids and ``project_id``; a client with
+a bad token is refused; ``/status`` says the stream is up and ``status/test-event`` reaches it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import gazu
+import pytest
+import socketio
+
+
+class Heard:
+    """What a listener received, by event name, with a wait that gives up."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict]] = []
+        self.lock = threading.Condition()
+
+    def handler(self, name: str):
+        def receive(data: dict) -> None:
+            with self.lock:
+                self.events.append((name, data))
+                self.lock.notify_all()
+
+        return receive
+
+    def wait_for(self, name: str, timeout: float = 10, **expected: str) -> dict:
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                for event_name, data in self.events:
+                    if event_name == name and all(data.get(k) == v for k, v in expected.items()):
+                        return data
+                left = deadline - time.monotonic()
+                assert left > 0, f"no {name} {expected} in {self.events[-10:]}"
+                self.lock.wait(left)
+
+
+NAMES = ("project:new", "project:update", "asset:new", "sequence:new", "shot:new", "shot:update",
+         "task:new", "task:assign", "task:status-changed", "comment:new", "person:new",
+         "playlist:new", "main:test")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def listener(server, gazu_client) -> Iterator[Heard]:
+    heard = Heard()
+    events = gazu.events.init(client=gazu_client)
+    for name in NAMES:
+        gazu.events.add_listener(events, name, heard.handler(name))
+    yield heard
+    events.disconnect()
+
+
+def test_status_says_the_stream_is_up(anonymous):
+    assert anonymous.ok("GET", "/status")["event-stream-up"] is True
+
+
+def test_test_event_reaches_a_listener(listener, anonymous):
+    anonymous.ok("GET", "/status/test-event")
+    listener.wait_for("main:test")
+
+
+def test_a_production_made_with_gazu_is_heard(listener, gazu_client):
+    c = {"client": gazu_client}
+    tag = uuid.uuid4().hex[:6]
+    project = gazu.project.new_project(f"Live {tag}", **c)
+    listener.wait_for("project:new", project_id=project["id"])
+    gazu.project.update_project({"id": project["id"], "description": "live"}, **c)
+    listener.wait_for("project:update", project_id=project["id"])
+    prop = gazu.asset.get_asset_type_by_name("Prop", **c)
+    asset = gazu.asset.new_asset(project, prop, "Lamp", **c)
+    listener.wait_for("asset:new", asset_id=asset["id"], project_id=project["id"])
+    sequence = gazu.shot.new_sequence(project, "SQ01", **c)
+    listener.wait_for("sequence:new", sequence_id=sequence["id"], project_id=project["id"])
+    shot = gazu.shot.new_shot(project, sequence, "SH010", **c)
+    listener.wait_for("shot:new", shot_id=shot["id"], project_id=project["id"])
+    gazu.shot.update_shot({"id": shot["id"], "description": "wide"}, **c)
+    listener.wait_for("shot:update", shot_id=shot["id"], project_id=project["id"])
+    task_type = gazu.task.get_task_type_by_name("Animation", **c)
+    task = gazu.task.new_task(shot, task_type, **c)
+    listener.wait_for("task:new", task_id=task["id"], project_id=project["id"])
+    person = gazu.person.new_person("Liv", "Listener", f"liv-{tag}@example.com", **c)
+    listener.wait_for("person:new", person_id=person["id"])
+    gazu.task.assign_task(task, person, **c)
+    listener.wait_for("task:assign", task_id=task["id"], project_id=project["id"])
+    wip = gazu.task.get_task_status_by_short_name("wip", **c)
+    comment = gazu.task.add_comment(task, wip, "live", **c)
+    listener.wait_for("comment:new", comment_id=comment["id"], project_id=project["id"])
+    listener.wait_for("task:status-changed", task_id=task["id"], project_id=project["id"])
+    playlist = gazu.playlist.new_playlist(project, "Dailies", **c)
+    listener.wait_for("playlist:new", playlist_id=playlist["id"], project_id=project["id"])
+
+
+@pytest.mark.parametrize("token", ["not-a-token", None])
+def test_a_client_without_a_valid_token_is_refused(server, token):
+    client = socketio.Client(reconnection=False)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, headers=headers, namespaces=["/events"], wait_timeout=5)
+    client.disconnect()
