@@ -7,6 +7,7 @@ from . import (
     casting,
     comments,
     crud,
+    csv_export,
     departments,
     entities,
     event_log,
@@ -55,5 +56,6 @@ ROUTE_HANDLERS = [
     *working_files.ROUTES,
     *event_log.ROUTES,
     *kitsu_import.ROUTES,
+    *csv_export.ROUTES,
     *crud.ROUTES,
 ]

@@ -51,7 +51,7 @@ async def _playlist(ctx: Ctx, playlist_id: str) -> Row:
     return await rows.fetch_or_404(ctx.conn, Playlist, playlist_id)
 
 
-def _check_playlist_access(ctx: Ctx, playlist: Row, supervisor_access: bool = False) -> None:
+def check_playlist_access(ctx: Ctx, playlist: Row, supervisor_access: bool = False) -> None:
     """Zou's check_playlist_access: managers; clients for the playlists shared with them;
     supervisors too when ``supervisor_access`` (the downloads). Vendors never."""
     me = ctx.me
@@ -216,14 +216,14 @@ def _stored_movie(store: FileStore, preview_id: str) -> Path | None:
 # ==== build jobs =============================================================================
 async def get_build_job(ctx: Ctx, playlist_id: str, build_job_id: str) -> dict[str, Any]:
     playlist = await _playlist(ctx, playlist_id)
-    _check_playlist_access(ctx, playlist)
+    check_playlist_access(ctx, playlist)
     return _wire(await _build_job_of(ctx, playlist, build_job_id))
 
 
 async def remove_build_job(ctx: Ctx, playlist_id: str, build_job_id: str) -> None:
     """The row, its movie (a build still running discards its result) and ``build-job:delete``."""
     playlist = await _playlist(ctx, playlist_id)
-    _check_playlist_access(ctx, playlist)
+    check_playlist_access(ctx, playlist)
     job = await _build_job_of(ctx, playlist, build_job_id)
     await rows.delete_where(ctx.conn, BuildJob, BuildJob.id == job["id"])
     ctx.state.store.delete("movies", "playlists", job["id"])
@@ -238,7 +238,7 @@ async def remove_build_job(ctx: Ctx, playlist_id: str, build_job_id: str) -> Non
 async def built_movie(ctx: Ctx, playlist_id: str, build_job_id: str) -> tuple[Path, str]:
     """The stored movie of a succeeded build and its download name (400 before it is done)."""
     playlist = await _playlist(ctx, playlist_id)
-    _check_playlist_access(ctx, playlist, supervisor_access=True)
+    check_playlist_access(ctx, playlist, supervisor_access=True)
     job = await _build_job_of(ctx, playlist, build_job_id)
     if job["status"] != "succeeded":
         raise BadRequest("Build is not finished")
@@ -269,7 +269,7 @@ async def archive(ctx: Ctx, playlist_id: str) -> tuple[list[ArchiveEntry], str]:
     """What GET .../download/zip streams: every preview of the revisions the playlist shows
     (Zou's ``full``), named as the preview downloads, and the archive's name."""
     playlist = await _playlist(ctx, playlist_id)
-    _check_playlist_access(ctx, playlist, supervisor_access=True)
+    check_playlist_access(ctx, playlist, supervisor_access=True)
     preview_ids = [
         shot["preview_file_id"]
         for shot in playlist["shots"] or []
