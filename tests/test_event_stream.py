@@ -15,6 +15,8 @@ import gazu
 import pytest
 import socketio
 
+from .support.clips import make_picture
+
 
 class Heard:
     """What a listener received, by event name, with a wait that gives up."""
@@ -45,7 +47,8 @@ class Heard:
 
 NAMES = ("project:new", "project:update", "asset:new", "sequence:new", "shot:new", "shot:update",
          "task:new", "task:assign", "task:status-changed", "comment:new", "person:new",
-         "playlist:new", "main:test")  # fmt: skip
+         "playlist:new", "main:test", "preview-file:new", "preview-file:update",
+         "asset-type:new", "task-type:new")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +70,7 @@ def test_test_event_reaches_a_listener(listener, anonymous):
     listener.wait_for("main:test")
 
 
-def test_a_production_made_with_gazu_is_heard(listener, gazu_client):
+def test_a_production_made_with_gazu_is_heard(listener, gazu_client, tmp_path):
     c = {"client": gazu_client}
     tag = uuid.uuid4().hex[:6]
     project = gazu.project.new_project(f"Live {tag}", **c)
@@ -96,6 +99,15 @@ def test_a_production_made_with_gazu_is_heard(listener, gazu_client):
     listener.wait_for("task:status-changed", task_id=task["id"], project_id=project["id"])
     playlist = gazu.playlist.new_playlist(project, "Dailies", **c)
     listener.wait_for("playlist:new", playlist_id=playlist["id"], project_id=project["id"])
+    asset_type = gazu.asset.new_asset_type(f"Vehicle {tag}", **c)
+    listener.wait_for("asset-type:new", asset_type_id=asset_type["id"])
+    new_type = gazu.task.new_task_type(f"Paint {tag}", **c)
+    listener.wait_for("task-type:new", task_type_id=new_type["id"])
+    # A preview: its record at once, then its processed state from the job queue.
+    picture = make_picture(tmp_path / "frame.png", 64, 48)
+    preview = gazu.task.add_preview(task, comment, str(picture), **c)
+    listener.wait_for("preview-file:new", preview_file_id=preview["id"], project_id=project["id"])
+    listener.wait_for("preview-file:update", 60, preview_file_id=preview["id"])
 
 
 @pytest.mark.parametrize("token", ["not-a-token", None])
