@@ -45,7 +45,7 @@ class Heard:
                 self.lock.wait(left)
 
 
-NAMES = ("project:new", "project:update", "asset:new", "sequence:new", "shot:new", "shot:update",
+NAMES = ("project:new", "project:update", "asset:new", "asset:update", "sequence:new", "shot:new", "shot:update",
          "task:new", "task:assign", "task:status-changed", "comment:new", "person:new",
          "playlist:new", "main:test", "preview-file:new", "preview-file:update",
          "asset-type:new", "task-type:new")  # fmt: skip
@@ -117,3 +117,18 @@ def test_a_client_without_a_valid_token_is_refused(server, token):
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, headers=headers, namespaces=["/events"], wait_timeout=5)
     client.disconnect()
+
+
+def test_a_rolled_back_change_is_never_broadcast(listener, gazu_client, admin):
+    c = {"client": gazu_client}
+    project = gazu.project.new_project(f"Rollback {uuid.uuid4().hex[:6]}", **c)
+    prop = gazu.asset.get_asset_type_by_name("Prop", **c)
+    asset = gazu.asset.new_asset(project, prop, "Chair", **c)
+    listener.wait_for("asset:new", asset_id=asset["id"])
+    refused = admin.put(f"/data/entities/{asset['id']}", json={"nb_frames": "many"})
+    assert refused.status_code == 400, refused.text
+    admin.ok("PUT", f"/data/entities/{asset['id']}", json={"description": "kept"})
+    listener.wait_for("asset:update", asset_id=asset["id"])
+    updates = [data for name, data in listener.events
+               if name == "asset:update" and data.get("asset_id") == asset["id"]]  # fmt: skip
+    assert len(updates) == 1, updates
