@@ -1,21 +1,13 @@
-"""Search and file lookup.
+"""File lookup (the full-text search, ``POST /data/search``, is ``api/full_text.py``).
 
-POST /data/search           persons, assets and shots matching a query
 GET  /data/files/{file_id}  a working file or an output file
 """
 
 from __future__ import annotations
 
-from litestar import Request
-
 from ..context import Ctx
-from ..services import files, search
-from .endpoint import endpoint, json_body
-
-
-@endpoint("POST", "/data/search", write=False)
-async def post_search(ctx: Ctx, request: Request) -> object:
-    return await search.search(ctx, await json_body(request))
+from ..services import files
+from .endpoint import endpoint
 
 
 @endpoint("GET", "/data/files/{file_id}")
@@ -23,4 +15,4 @@ async def get_file(ctx: Ctx, file_id: str) -> object:
     return await files.get_file(ctx, file_id)
 
 
-ROUTES = [post_search, get_file]
+ROUTES = [get_file]

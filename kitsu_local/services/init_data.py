@@ -13,6 +13,7 @@ from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
 from . import kv
 from .event_log import ensure_event_indexes
+from .full_text import ensure_full_text
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 
@@ -107,6 +108,7 @@ async def prepare_database(state: AppState) -> None:
     await state.db.create_schema()
     async with state.db.write() as conn:
         await conn.run_sync(ensure_event_indexes)
+        await conn.run_sync(ensure_full_text)
         await fill_default_data(conn, state.settings.init_data_domain)
         await kv.purge_expired(conn)
 
