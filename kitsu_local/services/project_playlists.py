@@ -162,7 +162,6 @@ async def _previews_by_entity(
             TaskType.priority.desc(),
             TaskType.name,
             PreviewFile.revision.desc(),
-            PreviewFile.position,
             PreviewFile.created_at,
         ),
     )
@@ -196,7 +195,9 @@ def _mix_revisions(previews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for preview in previews:
         main = mains.get(preview["revision"])
         if main is None:
-            mains[preview["revision"]] = {**preview, "previews": []}
+            # Zou's entry lists its keys: position and task type stay on the nested ones only.
+            entry = {k: v for k, v in preview.items() if k not in ("position", "task_type_id")}
+            mains[preview["revision"]] = {**entry, "previews": []}
         else:
             main["previews"].append(preview)
     return list(mains.values())

@@ -116,7 +116,9 @@ def test_studio_exports_agree_on_the_scenario(exports, route: str) -> None:
     assert local_rows[0] == zou_rows[0]
     tag = exports.tag
     mine = lambda rows: [row for row in rows[1:] if any(tag in cell for cell in row)]  # noqa: E731
-    assert mine(local_rows) == mine(zou_rows)
+    # Zou sorts on a few columns only (project, task type...): rows that tie come in the
+    # database's order, so the rows are compared as sets of rows.
+    assert sorted(mine(local_rows)) == sorted(mine(zou_rows))
     assert mine(local_rows)
     assert local.endswith(b"\r\n") and zou.endswith(b"\r\n")
 
