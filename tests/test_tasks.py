@@ -74,13 +74,15 @@ def test_open_tasks_filters_pages_and_stats(admin, studio, work):
 
 
 def _all_open_task_ids(client, **params) -> list[str]:
-    """Every page of the open tasks (the session's studio has more than one page of them)."""
+    """Every page of the open tasks (the session's studio has several pages of them). Pages
+    are read until one is empty: like Zou's, ``is_more`` compares the page's end with the rows
+    counted from the page's start, and turns False before the last page."""
     ids, page = [], 1
     while True:
         body = client.ok("GET", "/data/tasks/open-tasks", params={**params, "page": page})
-        ids += [item["id"] for item in body["data"]]
-        if not body["is_more"]:
+        if not body["data"]:
             return ids
+        ids += [item["id"] for item in body["data"]]
         page += 1
 
 
