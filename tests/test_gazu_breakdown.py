@@ -501,6 +501,8 @@ def test_guess_from_path(gazu_client):
     other = gazu.entity.guess_from_path(project["id"], "/simple/productions/nope/shots/a", **c)
     assert all(set(match) == {"Template"} for match in other)
     assert gazu.entity.guess_from_path(project["id"], "/elsewhere/file.ma", **c) == []
+    # An empty separator tells no folder apart: nothing (Zou answers 500 here).
+    assert gazu.entity.guess_from_path(project["id"], shot_path, sep="", **c) == []
 
 
 def test_remove_entity(gazu_client, world):

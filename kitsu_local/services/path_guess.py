@@ -9,8 +9,8 @@ ones before it (a shot by its sequence, a task by its entity and task type), nam
 without case; the first token that finds nothing ends that template. A template that read at
 least one token answers ``{"Template": key, <token>: id or value...}``, duplicates dropped.
 
-Deliberate differences: a project without a tree (or with a malformed one) answers ``[]`` where
-Zou answers 500, and so does a path with ``<Instance>``.
+Deliberate differences: a project without a tree (or with a malformed one), an empty separator
+and a path with ``<Instance>`` answer ``[]`` where Zou answers 500.
 """
 
 from __future__ import annotations
@@ -173,6 +173,8 @@ async def guess_from_path(ctx: Ctx, project_id: str, file_path: str, sep: str) -
     await require_project_access(ctx, project_id)
     project = await rows.fetch_or_404(ctx.conn, Project, project_id)
     tree = project.get("file_tree") or {}  # Zou answers 500 for a project without a tree
+    if not sep:
+        return []  # no folder can be told apart (Zou: 500 once a root matches, str.split(""))
     lookup = _Lookup(ctx)
     matches: list[dict[str, str]] = []
     for _mode, section in _jsonb_order(tree) if isinstance(tree, dict) else ():

@@ -232,6 +232,9 @@ def test_guess_from_path_bad_input(files):
                  {"project_id": str(uuid.uuid4()), "file_path": "/x"}):  # fmt: skip
         files.check("POST", guess, body)
     files.check("POST", guess, ["{project:files}"], allowed=("$.data.errors[].message",))
+    # An empty separator on a path outside every root: nothing, on both (on a path inside a
+    # root Zou answers 500, ours still nothing).
+    files.check("POST", guess, {"project_id": "{project:files}", "file_path": "/x", "sep": ""})
     files.check(
         "POST", "/data/entities/guess_from_path",
         {"project_id": "{project:files}", "file_path": "/simple/productions/"},
