@@ -9,18 +9,23 @@ e-mail another person has here) is reported and skipped: the rest of the batch g
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..app_state import AppState
 from ..context import Ctx
 from ..errors import ApiError
+from ..models.base import utc_now
+from ..services.init_data import prepare_database
 from ..settings import Settings
-from . import local, state
+from . import local, remotes, state
 from .kinds import Kind
 from .merge import differs, three_way
-from .remote import RemoteClient
+from .remote import RemoteClient, RemoteDenied
 
 
 class Progress:
@@ -56,20 +61,65 @@ class Summary:
 
 @dataclass
 class Run:
-    settings: Settings
     app: AppState
     client: RemoteClient
     remote: str
     summary: Summary
     progress: Progress
     started_at: datetime.datetime
-    report: Callable[[str], None] = print
     # kind -> {record id: remote copy} whose deferred fields wait for what they point at
     deferred: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def error(self, message: str) -> None:
         self.summary.errors.append(message)
         self.progress.note(message)
+
+
+@asynccontextmanager
+async def open_run(
+    settings: Settings, remote: str, direction: str, progress: Progress | None
+) -> AsyncIterator[Run]:
+    """A pull's or a push's run: the local database (prepared), the remote's client, and the
+    summary, timed; both are closed at the end, whatever happens."""
+    started = time.monotonic()
+    app = AppState.from_settings(settings)
+    await prepare_database(app)
+    client = await remotes.connect(settings, remote)
+    run = Run(app, client, remote, Summary(direction, remote), progress or Progress(), utc_now())
+    try:
+        yield run
+    finally:
+        await client.aclose()
+        await app.db.dispose()
+        run.summary.seconds = time.monotonic() - started
+
+
+REMOTE_READ_CHUNK = 50  # ids a request: the URL stays short
+
+
+async def read_remote(
+    run: Run, kind: Kind, ids: list[str]
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Records of the remote by id, 50 a request (``/data/<route>?id=[...]&relations=true``):
+    ({id: record as the remote serialized it}, the ids it refused to show). An id missing from
+    both was deleted there, or is not this account's to see."""
+    found: dict[str, dict[str, Any]] = {}
+    refused: set[str] = set()
+    for start in range(0, len(ids), REMOTE_READ_CHUNK):
+        chunk = ids[start : start + REMOTE_READ_CHUNK]
+        try:
+            answer = await run.client.get(
+                f"/data/{kind.route}", {"id": json.dumps(chunk), "relations": "true"}
+            )
+        except RemoteDenied as error:
+            run.error(f"{len(chunk)} {kind.route}: refused by the remote ({error.status})")
+            refused.update(chunk)
+            continue
+        for record in answer if isinstance(answer, list) else ():
+            if isinstance(record, dict) and record.get("id") in chunk:
+                found[record["id"]] = record
+        run.progress.advance(len(chunk))
+    return found, refused
 
 
 def label_of(kind: Kind, record: dict[str, Any]) -> str:
@@ -97,13 +147,15 @@ async def merge_batch(
         owner = project_id if kind.scope == "project" else None
         if mine is None and base is not None:
             # Deleted here since the last sync: a remote change is a conflict, else the
-            # deletion waits for the next push.
+            # deletion waits for the next push. The base stays (stamped as seen: it must not
+            # look deleted on the remote).
             if differs(base, theirs):
                 await state.record_conflict(
                     ctx.conn, run.remote, kind.route, record_id, owner, state.DELETED,
                     "deleted", "changed", None, label_of(kind, theirs),
                 )  # fmt: skip
                 run.summary.conflicts += 1
+            new_bases.append((record_id, owner, base))
             continue
         if mine is None and base is None:
             mine = await _adopt_twin(run, ctx, kind, theirs)
@@ -140,6 +192,8 @@ async def merge_batch(
                 if key in ("id", "updated_at") or mine.get(key) != value
             }  # fmt: skip
             if not await _write_one(run, ctx, kind, changed):
+                if base is not None:  # still there: seen, with the copy last agreed on
+                    new_bases.append((record_id, owner, base))
                 continue
             run.summary.count(kind.route, "updated")
         new_bases.append((record_id, owner, new_base))

@@ -33,7 +33,6 @@ class Kind:
     event_prefixes: tuple[str, ...] = ()  # event names "<prefix>:<action>" about this kind
     # Fields a pull does not write back at once (a preview the entity points at arrives later).
     deferred: tuple[str, ...] = ()
-    files: bool = False  # the record has binaries (files.py)
     # Fields the servers set themselves (dates, counters): changed on both sides, the later
     # value wins instead of a conflict (two comments on one task are no conflict).
     derived: tuple[str, ...] = ()
@@ -150,7 +149,6 @@ KINDS: tuple[Kind, ...] = (
         paged=True,
         import_name="preview-files",
         event_prefixes=("preview-file",),
-        files=True,
     ),
     Kind(
         "comments",
@@ -167,7 +165,6 @@ KINDS: tuple[Kind, ...] = (
         "/data/projects/{p}/attachment-files",
         import_name="attachment-files",
         event_prefixes=("attachment-file",),
-        files=True,
     ),
     Kind(
         "schedule-items",
@@ -188,4 +185,3 @@ KINDS: tuple[Kind, ...] = (
 
 BY_ROUTE = {kind.route: kind for kind in KINDS}
 BY_PREFIX = {prefix: kind for kind in KINDS for prefix in kind.event_prefixes}
-ORDER = {kind.route: index for index, kind in enumerate(KINDS)}

@@ -12,28 +12,21 @@ casting links). Files follow their records (``files.py``).
 from __future__ import annotations
 
 import datetime
-import json
-import time
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import update
-
 from .. import rows
-from ..app_state import AppState
 from ..context import Ctx
-from ..models import PreviewFile, SyncBase
+from ..models import PreviewFile
 from ..models.base import utc_now
-from ..services.init_data import prepare_database
 from ..settings import Settings
-from . import files, local, remotes, state
-from .engine import Progress, Run, Summary, merge_batch
+from . import files, local, state
+from .engine import Progress, Run, Summary, merge_batch, open_run, read_remote
 from .kinds import BY_PREFIX, BY_ROUTE, KINDS, PROJECT, STUDIO, Kind
 from .merge import differs
 from .remote import RemoteDenied
 
 EVENT_PAGE = 1000
-REFETCH_CHUNK = 50  # ids a request: the URL stays short
 CURSOR_SLACK = datetime.timedelta(seconds=1)  # /events/last?after= has second precision
 
 
@@ -41,13 +34,8 @@ async def pull(
     settings: Settings, name: str, projects: tuple[str, ...] = (), *, full: bool = False,
     progress: Progress | None = None,
 ) -> Summary:  # fmt: skip
-    started = time.monotonic()
-    app = AppState.from_settings(settings)
-    await prepare_database(app)
-    client = await remotes.connect(settings, name)
-    run = Run(settings, app, client, name, Summary("pull", name), progress or Progress(), utc_now())
-    try:
-        async with app.db.write() as conn:
+    async with open_run(settings, name, "pull", progress) as run:
+        async with run.app.db.write() as conn:
             remote_state = await state.remote_state(conn, name)
         checkpoint = remote_state.get("pull_checkpoint")
         if full or remote_state.get("event_cursor") is None or checkpoint:
@@ -56,10 +44,6 @@ async def pull(
             await _incremental(
                 run, projects, remote_state["event_cursor"], remote_state["cursor_event_ids"] or []
             )
-    finally:
-        await client.aclose()
-        await app.db.dispose()
-    run.summary.seconds = time.monotonic() - started
     return run.summary
 
 
@@ -169,24 +153,8 @@ async def _pull_kind(
             await merge_batch(run, ctx, kind, records[start : start + 500], project_id)
     async with run.app.db.write() as conn:
         ctx = Ctx(conn=conn, state=run.app)
-        await _touch_bases(ctx, run, kind, [record["id"] for record in records], project_id)
         gone = await state.unseen_since(conn, run.remote, kind.route, project_id, started_at)
         await remote_deletions(run, ctx, kind, gone, project_id)
-
-
-async def _touch_bases(
-    ctx: Ctx, run: Run, kind: Kind, ids: list[str], project_id: str | None
-) -> None:
-    """Mark listed records seen by this run (a record deleted here keeps its base copy, and
-    the deletion waits for a push: it must not look deleted on the remote)."""
-    table = SyncBase.__table__
-    for chunk in rows.chunked(ids):
-        await ctx.conn.execute(
-            update(table)
-            .where(table.c.remote == run.remote, table.c.kind == kind.route,
-                   table.c.record_id.in_(chunk))
-            .values(synced_at=utc_now())
-        )  # fmt: skip
 
 
 def _parents_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -332,24 +300,12 @@ async def _events_since(run: Run, cursor: str) -> list[dict[str, Any]]:
 
 
 async def _refetch(run: Run, kind: Kind, records: dict[str, str | None]) -> None:
-    """Read changed records back, 50 a request (``/data/<route>?id=[...]&relations=true``),
-    and merge them; a record missing from the answer was deleted since (its delete event comes
-    later in the log) or is not this account's to see."""
+    """Read changed records back and merge them; one missing from the answer was deleted since
+    (its delete event comes later in the log) or is not this account's to see."""
+    found, _refused = await read_remote(run, kind, list(records))
     fetched: dict[str | None, list[dict[str, Any]]] = {}
-    ids = list(records)
-    for start in range(0, len(ids), REFETCH_CHUNK):
-        chunk = ids[start : start + REFETCH_CHUNK]
-        try:
-            found = await run.client.get(
-                f"/data/{kind.route}", {"id": json.dumps(chunk), "relations": "true"}
-            )
-        except RemoteDenied as error:
-            run.error(f"{len(chunk)} {kind.route}: refused by the remote ({error.status})")
-            continue
-        for record in found if isinstance(found, list) else ():
-            owner = records.get(record.get("id")) if kind.scope == PROJECT else None
-            fetched.setdefault(owner, []).append(record)
-        run.progress.advance(len(chunk))
+    for record_id, record in found.items():
+        fetched.setdefault(records[record_id] if kind.scope == PROJECT else None, []).append(record)
     for project_id, batch in fetched.items():
         async with run.app.db.write() as conn:
             ctx = Ctx(conn=conn, state=run.app)

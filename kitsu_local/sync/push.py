@@ -16,17 +16,15 @@ records new ids. A record the remote refuses (403, 400) is reported; the push go
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ..app_state import AppState
 from ..context import Ctx
 from ..models import PreviewFile, Project
 from ..models.base import utc_now
-from ..services.init_data import prepare_database
 from ..settings import Settings
-from . import files, local, remotes, state
-from .engine import Progress, Run, Summary, label_of
+from . import files, local, state
+from .engine import Progress, Run, Summary, label_of, open_run, read_remote
 from .kinds import KINDS, PROJECT, Kind
 from .merge import differs, three_way
 from .remote import RemoteDenied, RemoteError, RemoteUnavailable
@@ -56,14 +54,9 @@ async def push(
     settings: Settings, name: str, projects: tuple[str, ...] = (), *,
     progress: Progress | None = None,
 ) -> Summary:  # fmt: skip
-    started = time.monotonic()
-    app = AppState.from_settings(settings)
-    await prepare_database(app)
-    client = await remotes.connect(settings, name)
-    run = Run(settings, app, client, name, Summary("push", name), progress or Progress(), utc_now())
-    try:
-        async with app.db.read() as conn:
-            project_ids = await _local_projects(Ctx(conn=conn, state=app), projects)
+    async with open_run(settings, name, "push", progress) as run:
+        async with run.app.db.read() as conn:
+            project_ids = await _local_projects(Ctx(conn=conn, state=run.app), projects)
         kinds = [kind for kind in KINDS if kind.scope == PROJECT and kind.import_name]
         run.progress.stage("push", len(project_ids) * len(kinds) * 2)
         deletions: list[tuple[Kind, str, list[str]]] = []
@@ -74,12 +67,8 @@ async def push(
         for kind, project_id, gone in reversed(deletions):
             await _push_deletions(run, kind, project_id, gone)
             run.progress.advance()
-        async with app.db.write() as conn:
+        async with run.app.db.write() as conn:
             await state.set_remote_state(conn, name, last_push_at=utc_now())
-    finally:
-        await client.aclose()
-        await app.db.dispose()
-    run.summary.seconds = time.monotonic() - started
     return run.summary
 
 
@@ -120,12 +109,16 @@ async def _push_kind(run: Run, kind: Kind, project_id: str) -> list[str]:
         (mine[record_id], mine[record_id]) for record_id in new
     ]
     conflicts: list[tuple[str, str, Any, Any, Any, str]] = []
+    remote_copies, refused = await read_remote(run, kind, changed)
     for record_id in changed:
-        theirs = await _remote_copy(run, kind, record_id)
+        if record_id in refused:
+            continue  # reported; it waits for the next push
+        theirs = remote_copies.get(record_id)
         if theirs is None:
             conflicts.append((record_id, state.DELETED, "changed", "deleted", None,
                               label_of(kind, mine[record_id])))  # fmt: skip
             continue
+        theirs = local.remote_canonical(kind, theirs)
         merge = three_way(
             base_copies[record_id], mine[record_id], theirs,
             open_conflicts=open_fields.get(record_id, set()),
@@ -194,16 +187,6 @@ async def _push_attachments(
             await state.save_bases(conn, run.remote, kind.route, [(added["id"], project_id, copy)])
         run.summary.count(kind.route, "sent")
     return left
-
-
-async def _remote_copy(run: Run, kind: Kind, record_id: str) -> dict[str, Any] | None:
-    try:
-        record = await run.client.get(f"/data/{kind.route}/{record_id}", {"relations": "true"})
-    except RemoteError as error:
-        if error.status == 404:
-            return None
-        raise
-    return local.remote_canonical(kind, record)
 
 
 async def _send(
