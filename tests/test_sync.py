@@ -30,8 +30,7 @@ from PIL import Image
 from .support.api import Api
 from .support.clips import make_clip, make_picture
 from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD, TEST_ENV, Server
-
-READY_TIMEOUT = 120
+from .test_previews import wait_ready
 
 
 def kitsu_local(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True):
@@ -60,14 +59,33 @@ def ids(items) -> set[str]:
     return {item["id"] for item in items}
 
 
-def wait_ready(client: Api, preview_id: str) -> dict:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        preview = client.ok("GET", f"/data/preview-files/{preview_id}")
-        if preview["status"] != "processing":
-            return preview
-        time.sleep(0.3)
-    raise AssertionError(f"preview {preview_id} still processing")
+def new_shot_with_a_take(
+    client: Api, project_id: str, sequence_id: str, task_type_id: str, status_id: str,
+    picture: Path,
+) -> tuple[dict, dict, dict, dict]:  # fmt: skip
+    """SH040, its task, a comment with an attachment (``layout-notes.txt``: "camera left")
+    and a preview of ``picture``, made on ``client``'s server and waited for until ready."""
+    shot = client.ok("POST", f"/data/projects/{project_id}/shots", 201,
+                     json={"name": "SH040", "sequence_id": sequence_id})  # fmt: skip
+    [task] = client.ok(
+        "POST", f"/actions/projects/{project_id}/task-types/{task_type_id}/shots/create-tasks",
+        201, json=[shot["id"]],
+    )  # fmt: skip
+    comment = client.ok(
+        "POST", f"/actions/tasks/{task['id']}/comment", 201,
+        data={"task_status_id": status_id, "comment": "layout"},
+        files={"file": ("layout-notes.txt", b"camera left")},
+    )  # fmt: skip
+    preview = client.ok(
+        "POST", f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", 201, json={}
+    )
+    with picture.open("rb") as stream:
+        response = client.post(
+            f"/pictures/preview-files/{preview['id']}", files={"file": (picture.name, stream)}
+        )
+    assert response.status_code == 201, response.text
+    assert wait_ready(client, preview["id"])["status"] == "ready"
+    return shot, task, comment, preview
 
 
 def snapshot(client: Api, project_id: str) -> dict[str, set[str]]:
@@ -295,31 +313,10 @@ def test_deletions_and_casting_removals_travel_both_ways(world):
 def test_local_creations_and_a_preview_reach_the_central_server(world, tmp_path):
     """A shot, its task and a comment with a PNG preview made here: after a push the central
     server has them with the same ids, and the preview is ready there with the same pixels."""
-    project = world.project
-    shot = world.artist.ok(
-        "POST", f"/data/projects/{project['id']}/shots", 201,
-        json={"name": "SH040", "sequence_id": world.sequence["id"]},
+    shot, task, comment, preview = new_shot_with_a_take(
+        world.artist, world.project["id"], world.sequence["id"], world.tasks[0]["task_type_id"],
+        world.wip["id"], make_picture(tmp_path / "frame.png", 320, 200),
     )  # fmt: skip
-    task_type = world.artist.ok("GET", f"/data/task-types/{world.tasks[0]['task_type_id']}")
-    [task] = world.artist.ok(
-        "POST", f"/actions/projects/{project['id']}/task-types/{task_type['id']}/shots/create-tasks",
-        201, json=[shot["id"]],
-    )  # fmt: skip
-    comment = world.artist.ok(
-        "POST", f"/actions/tasks/{task['id']}/comment", 201,
-        data={"task_status_id": world.wip["id"], "comment": "layout"},
-        files={"file": ("layout-notes.txt", b"camera left")},
-    )  # fmt: skip
-    preview = world.artist.ok(
-        "POST", f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", 201, json={}
-    )
-    png = make_picture(tmp_path / "frame.png", 320, 200)
-    with png.open("rb") as stream:
-        response = world.artist.post(
-            f"/pictures/preview-files/{preview['id']}", files={"file": ("frame.png", stream)}
-        )
-    assert response.status_code == 201, response.text
-    assert wait_ready(world.artist, preview["id"])["status"] == "ready"
 
     pushed = sync(world.data, "push", "central")
     assert pushed["errors"] == [] and pushed["files"] == 2, pushed  # the preview, the attachment

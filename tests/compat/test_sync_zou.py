@@ -19,7 +19,8 @@ import pytest
 from ..support.api import Api
 from ..support.clips import make_clip, make_picture
 from ..support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
-from ..test_sync import kitsu_local, snapshot, sync, wait_ready
+from ..test_previews import wait_ready
+from ..test_sync import kitsu_local, new_shot_with_a_take, snapshot, sync
 from .conftest import ZOU_EMAIL, ZOU_PASSWORD, ZOU_URL
 
 pytestmark = pytest.mark.skipif(not ZOU_URL, reason="set KITSU_COMPAT_ZOU_URL to run against Zou")
@@ -129,27 +130,11 @@ def test_round_trip_with_zou(trip, tmp_path):
         "PUT", f"/data/projects/{project['id']}/entities/{sh010['id']}/casting",
         json=[{"asset_id": sword["id"], "nb_occurences": 1}],
     )  # fmt: skip
-    # A new shot, its task, a comment with a PNG preview, made here.
-    shot = trip.local.ok("POST", f"/data/projects/{project['id']}/shots", 201,
-                         json={"name": "SH040", "sequence_id": trip.sequence["id"]})  # fmt: skip
-    [task] = trip.local.ok(
-        "POST",
-        f"/actions/projects/{project['id']}/task-types/{trip.tasks[0]['task_type_id']}/shots/create-tasks",
-        201, json=[shot["id"]],
+    # A new shot, its task, a comment with an attachment and a PNG preview, made here.
+    shot, task, comment, preview = new_shot_with_a_take(
+        trip.local, project["id"], trip.sequence["id"], trip.tasks[0]["task_type_id"],
+        trip.wip["id"], make_picture(tmp_path / "layout.png", 240, 160),
     )  # fmt: skip
-    comment = trip.local.ok(
-        "POST", f"/actions/tasks/{task['id']}/comment", 201,
-        data={"task_status_id": trip.wip["id"], "comment": "layout"},
-        files={"file": ("layout-notes.txt", b"camera left")},
-    )  # fmt: skip
-    preview = trip.local.ok(
-        "POST", f"/actions/tasks/{task['id']}/comments/{comment['id']}/add-preview", 201, json={}
-    )
-    png = make_picture(tmp_path / "layout.png", 240, 160)
-    with png.open("rb") as stream:
-        assert trip.local.post(f"/pictures/preview-files/{preview['id']}",
-                               files={"file": ("layout.png", stream)}).status_code == 201  # fmt: skip
-    assert wait_ready(trip.local, preview["id"])["status"] == "ready"
 
     pulled = sync(trip.data, "pull", "studio", *project_arg)
     assert pulled["errors"] == [] and pulled["conflicts"] == 1, pulled
