@@ -209,12 +209,13 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
 # wall clock, inclusive of what they await; a Kind argument also splits the phase per kind.
 PHASES: tuple[tuple[str, str, str, int | None], ...] = (
     ("kitsu_local.sync.remote", "RemoteClient._call", "remote requests (all HTTP)", None),
-    ("kitsu_local.sync.pull", "prepare_database", "database preparation", None),
+    ("kitsu_local.sync.engine", "prepare_database", "database preparation", None),
     ("kitsu_local.sync.pull", "_log_position", "remote event log position", None),
     ("kitsu_local.sync.pull", "_projects", "remote project list", None),
     ("kitsu_local.sync.pull", "_listing", "remote listings (HTTP + JSON)", 1),
     ("kitsu_local.sync.pull", "_events_since", "remote events read", None),
     ("kitsu_local.sync.pull", "_refetch", "changed records read + merged", 1),
+    ("kitsu_local.sync.pull", "read_remote", "  remote records read by id", 1),
     ("kitsu_local.sync.pull", "merge_batch", "merge (merge_batch)", 2),
     ("kitsu_local.sync.local", "remote_canonical", "  remote copies made canonical", None),
     ("kitsu_local.sync.local", "read", "  local copies read", None),
@@ -229,7 +230,6 @@ PHASES: tuple[tuple[str, str, str, int | None], ...] = (
     ("kitsu_local.services.kitsu_import", "_write_relations", "    relation lists written", None),
     ("kitsu_local.services.crud", "serialize", "    answer serialized (presented)", None),
     ("kitsu_local.sync.state", "save_bases", "  base copies saved", None),
-    ("kitsu_local.sync.pull", "_touch_bases", "bases marked seen", None),
     ("kitsu_local.sync.state", "unseen_since", "remote deletions looked for", None),
     ("kitsu_local.sync.pull", "_checkpoint", "checkpoints", None),
     ("kitsu_local.sync.pull", "_apply_deferred", "deferred fields", None),
