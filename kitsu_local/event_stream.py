@@ -44,10 +44,9 @@ def event_server(state: AppState) -> socketio.AsyncServer:
             token = auth.get("token") or None
         try:
             async with state.db.read() as conn:
-                actor = await identity.authenticate(Ctx(conn=conn, state=state), token)
+                await identity.authenticate(Ctx(conn=conn, state=state), token)
         except ApiError:
             return False  # Zou disconnects a client without a valid token
-        await server.save_session(sid, {"person_id": actor.id}, namespace=NAMESPACE)
         return True
 
     server.on("connect", connect, namespace=NAMESPACE)
