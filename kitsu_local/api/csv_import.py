@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the csv_import work (issue 10)."""
+
+ROUTES: list = []

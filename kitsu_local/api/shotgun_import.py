@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the shotgun_import work (issue 10)."""
+
+ROUTES: list = []
