@@ -4,18 +4,20 @@ Zou's error bodies for every failure, and the web UI at ``/``."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Response, Router
+from litestar import Litestar, Request, Response
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException, NotFoundException
 
 from . import registry
 from .api import ROUTE_HANDLERS
 from .api.endpoint import json_response
+from .app_routing import ApiRouter, KitsuApp
 from .app_state import AppState
 from .errors import INTERNAL_ERROR_MESSAGE, NOT_FOUND_MESSAGE, ApiError
 from .jobs import JobQueue
@@ -53,6 +55,10 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
             log.info("resuming %d interrupted job(s)", resumed)
         state.jobs.start()
         housekeeping = asyncio.create_task(_purge_expired_state(state))
+        # Started: the collector comes back (``serve`` loads with it off, __main__.py), and
+        # what start-up made is frozen out of its reach (collections then skip it).
+        gc.enable()
+        gc.freeze()
         try:
             yield
         finally:
@@ -65,8 +71,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     if origins:
         cors = CORSConfig(allow_origins=origins, allow_credentials=True)
 
-    app = Litestar(
-        route_handlers=[Router(API_PREFIX, route_handlers=ROUTE_HANDLERS), *web_ui_handlers()],
+    app = KitsuApp(
+        route_handlers=[ApiRouter(API_PREFIX, route_handlers=ROUTE_HANDLERS), *web_ui_handlers()],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,

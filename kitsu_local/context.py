@@ -7,6 +7,7 @@ link's ``role`` overrides the person's global role; without a project the global
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -155,7 +156,7 @@ class Ctx:
     state: AppState
     actor: Actor | None = None
     client_ip: str | None = None
-    is_browser: bool = False
+    user_agent: str = ""
     # The request's query options (first value of each), for list options like with_pass_hash.
     params: dict[str, str] = field(default_factory=dict)
     # Events written in this transaction, published once it commits.
@@ -168,6 +169,12 @@ class Ctx:
         return self.state.settings
 
     @property
+    def is_browser(self) -> bool:
+        """Whether the request comes from a web browser (Zou: ``flask_utils.is_from_browser``),
+        which decides where the auth routes put the tokens (cookies) and a login's origin."""
+        return is_browser_agent(self.user_agent)
+
+    @property
     def actor_id(self) -> str | None:
         return self.actor.id if self.actor is not None else None
 
@@ -176,3 +183,23 @@ class Ctx:
         if self.actor is None:  # pragma: no cover - routes needing an actor always resolve one
             raise PermissionDenied()
         return self.actor
+
+
+BROWSER_FAMILIES = frozenset(
+    {
+        "Brave", "Chrome", "Chrome Mobile", "Chrome Mobile iOS", "Edge", "Firefox",
+        "Mobile Safari", "Opera", "Safari", "Vivaldi", "Chromium", "HeadlessChrome",
+    }
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def is_browser_agent(user_agent: str) -> bool:
+    """ua-parser's family of the agent is a browser's. Its rules (hundreds of regexes) load on
+    the first call, so only the routes that ask pay for them, not the server's start."""
+    if not user_agent:
+        return False
+    from ua_parser import parse_user_agent
+
+    parsed = parse_user_agent(user_agent)
+    return parsed is not None and parsed.family in BROWSER_FAMILIES

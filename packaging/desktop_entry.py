@@ -4,9 +4,9 @@ arguments are given (``kitsu-local serve``, ``kitsu-local create-admin ...``).""
 import sys
 
 if len(sys.argv) > 1 and sys.argv[1] not in ("--headless", "--port"):
-    from kitsu_local.cli import main
+    from kitsu_local.__main__ import run
 
-    main()
+    run()
 else:
     from ui_shell.shell import main
 

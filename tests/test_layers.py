@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kitsu_local"
 # Top to bottom; a module may import its own layer (without a cycle) and any layer below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("kitsu_local.cli", "kitsu_local.__main__"),
-    ("kitsu_local.app", "kitsu_local.coverage"),
+    ("kitsu_local.app", "kitsu_local.app_routing", "kitsu_local.coverage"),
     ("kitsu_local.event_stream",),
     ("kitsu_local.api", "kitsu_local.webui", "kitsu_local.sync"),
     ("kitsu_local.registry",),

@@ -32,8 +32,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import auth, passwords, tokens, two_factor
@@ -52,24 +53,24 @@ class LoginBody(Factors):
     password: str = "default"
 
 
-class ChangePasswordBody(BaseModel):
+class ChangePasswordBody(Body):
     old_password: str = Field(min_length=1)
     password: str = Field(min_length=1)
     password_2: str = Field(min_length=1)
 
 
-class SendResetBody(BaseModel):
+class SendResetBody(Body):
     email: str = Field(min_length=1)
 
 
-class ResetPasswordBody(BaseModel):
+class ResetPasswordBody(Body):
     email: str = Field(min_length=1)
     token: str = Field(min_length=1)
     password: str = Field(min_length=1)
     password2: str = Field(min_length=1)
 
 
-class RegisterBody(BaseModel):
+class RegisterBody(Body):
     email: str = Field(min_length=1)
     password: str = Field(min_length=1)
     password_2: str = Field(min_length=1)
@@ -77,15 +78,15 @@ class RegisterBody(BaseModel):
     last_name: str = Field(min_length=1, max_length=80)
 
 
-class TotpBody(BaseModel):
+class TotpBody(Body):
     totp: str = Field(min_length=1)
 
 
-class EmailOtpBody(BaseModel):
+class EmailOtpBody(Body):
     email_otp: str = Field(min_length=1)
 
 
-class FidoRegisterBody(BaseModel):
+class FidoRegisterBody(Body):
     registration_response: dict[str, Any]
     device_name: str = Field(min_length=1)
 

@@ -70,8 +70,9 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.handlers import HTTPRouteHandler
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import breakdown, breakdown_tasks, crud
 from ..services import breakdown_create as create
@@ -140,21 +141,21 @@ async def get_asset_type(ctx: Ctx, asset_type_id: str) -> object:
 
 
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
-class NewEpisode(BaseModel):
+class NewEpisode(Body):
     name: str = Field(min_length=1)
     status: str | None = "running"
     description: str | None = ""
     data: dict[str, Any] | None = {}
 
 
-class NewSequence(BaseModel):
+class NewSequence(Body):
     name: str = Field(min_length=1)
     episode_id: UUID | None = None
     description: str | None = ""
     data: dict[str, Any] | None = {}
 
 
-class NewShot(BaseModel):
+class NewShot(Body):
     name: str = Field(min_length=1)
     sequence_id: UUID | None = None
     data: dict[str, Any] | None = None
@@ -162,26 +163,26 @@ class NewShot(BaseModel):
     description: str | None = None
 
 
-class NewScene(BaseModel):
+class NewScene(Body):
     name: str = Field(min_length=1)
     sequence_id: UUID | None = None
 
 
-class NewEdit(BaseModel):
+class NewEdit(Body):
     name: str = Field(min_length=1)
     description: str | None = ""
     data: dict[str, Any] | None = None
     episode_id: UUID | None = None
 
 
-class NewConcept(BaseModel):
+class NewConcept(Body):
     name: str = Field(min_length=1)
     data: dict[str, Any] | None = None
     description: str | None = None
     entity_concept_links: list[dict[str, Any]] = []
 
 
-class NewAsset(BaseModel):
+class NewAsset(Body):
     name: str = Field(min_length=1)
     description: str | None = ""
     data: dict[str, Any] | None = {}
@@ -189,7 +190,7 @@ class NewAsset(BaseModel):
     episode_id: UUID | None = None
 
 
-class SharedAssets(BaseModel):
+class SharedAssets(Body):
     is_shared: bool | None = True
     asset_ids: list[UUID] | None = None
 

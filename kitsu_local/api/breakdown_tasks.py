@@ -54,8 +54,9 @@ import json
 import msgspec
 from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import breakdown_boards, breakdown_stats, breakdown_tasks, comment_batches
@@ -141,7 +142,7 @@ async def create_entity_tasks(
     ), 201
 
 
-class EntityTasksBody(BaseModel):
+class EntityTasksBody(Body):
     model_config = ConfigDict(extra="ignore")
     task_type_ids: list[str] = Field(default_factory=list)
 

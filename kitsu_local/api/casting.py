@@ -43,6 +43,7 @@ from uuid import UUID
 from litestar import Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import BadRequest, WrongParameter
 from ..services import asset_instances, casting, casting_updates
@@ -50,7 +51,7 @@ from .endpoint import endpoint, json_body, parse, query
 
 
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
-class ProjectCastingEntry(BaseModel):
+class ProjectCastingEntry(Body):
     """An entry of the project casting route: Zou skips entries without both values."""
 
     asset_id: UUID | None = None
@@ -58,33 +59,33 @@ class ProjectCastingEntry(BaseModel):
     label: str | None = None
 
 
-class CastingEntry(BaseModel):
+class CastingEntry(Body):
     asset_id: UUID
     nb_occurences: int = Field(default=1, ge=0)
     label: str = ""
 
 
-class CastAssetBody(BaseModel):
+class CastAssetBody(Body):
     entity_ids: list[UUID] = Field(min_length=1)
     nb_occurences: int | None = Field(default=None, ge=0)
     label: str | None = None
 
 
-class ShotInstanceBody(BaseModel):
+class ShotInstanceBody(Body):
     asset_instance_id: UUID
 
 
-class SceneInstanceBody(BaseModel):
+class SceneInstanceBody(Body):
     asset_id: UUID
     description: str | None = None
 
 
-class AssetInstanceBody(BaseModel):
+class AssetInstanceBody(Body):
     asset_to_instantiate_id: UUID
     description: str | None = None
 
 
-class SceneShotBody(BaseModel):
+class SceneShotBody(Body):
     shot_id: UUID
 
 

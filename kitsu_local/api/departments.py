@@ -17,19 +17,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Request
-from pydantic import BaseModel
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import departments
 from ..services.departments import HARDWARE, SOFTWARE
 from .endpoint import endpoint, parse
 
 
-class HardwareBody(BaseModel):
+class HardwareBody(Body):
     hardware_item_id: UUID
 
 
-class SoftwareBody(BaseModel):
+class SoftwareBody(Body):
     software_id: UUID
 
 

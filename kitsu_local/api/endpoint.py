@@ -23,20 +23,12 @@ from litestar.datastructures import UploadFile
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from pydantic import BaseModel, ValidationError
-from ua_parser import parse_user_agent
 
 from ..app_state import AppState
 from ..context import Ctx
 from ..db import statement_count
 from ..errors import EMPTY_BODY_MESSAGE, MALFORMED_BODY_MESSAGE, BadRequest, WrongParameter
 from ..services import identity, tokens
-
-BROWSER_FAMILIES = frozenset(
-    {
-        "Brave", "Chrome", "Chrome Mobile", "Chrome Mobile iOS", "Edge", "Firefox",
-        "Mobile Safari", "Opera", "Safari", "Vivaldi", "Chromium", "HeadlessChrome",
-    }
-)  # fmt: skip
 
 Handler = Callable[..., Awaitable[Any]]
 PathString = Annotated[str, PathParameter()]
@@ -99,7 +91,7 @@ def endpoint(
                     conn=conn,
                     state=state,
                     client_ip=client_ip(request),
-                    is_browser=is_browser(request),
+                    user_agent=request.headers.get("user-agent", ""),
                     params=query(request),
                 )
                 if auth:
@@ -193,14 +185,6 @@ def request_token(request: Request, token_type: str = "access") -> str | None:
 
 def client_ip(request: Request) -> str | None:
     return request.headers.get("x-real-ip") or (request.client.host if request.client else None)
-
-
-def is_browser(request: Request) -> bool:
-    agent = request.headers.get("user-agent", "")
-    if not agent:
-        return False
-    parsed = parse_user_agent(agent)
-    return parsed is not None and parsed.family in BROWSER_FAMILIES
 
 
 def query(request: Request) -> dict[str, str]:

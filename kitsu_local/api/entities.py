@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import entity_chats, entity_feeds
 from .endpoint import endpoint, parse
@@ -28,7 +29,7 @@ from .files_http import received_uploads
 MESSAGE = "/data/entities/{entity_id}/chat/messages/{chat_message_id}"
 
 
-class ChatMessageBody(BaseModel):
+class ChatMessageBody(Body):
     model_config = ConfigDict(extra="ignore")
     message: str
 

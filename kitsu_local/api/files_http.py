@@ -15,7 +15,6 @@ import anyio
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.response import Stream
-from werkzeug.http import http_date, parse_etags, parse_range_header, quote_etag
 
 from ..errors import ApiError, WrongParameter
 from ..services.previews import Upload
@@ -40,6 +39,8 @@ def file_response(
     attachment: bool = False,
 ) -> Response:
     """The file at ``path``: 304 when the client has it, 206 for one byte range, else 200."""
+    from werkzeug.http import http_date, parse_etags, parse_range_header, quote_etag
+
     try:
         stat = path.stat()
     except OSError:

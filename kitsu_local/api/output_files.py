@@ -28,8 +28,9 @@ from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import file_trees, path_guess
 from ..services import output_files as service
@@ -40,7 +41,7 @@ from .endpoint import endpoint, json_body, parse
 INSTANCE = "/data/asset-instances/{asset_instance_id}/entities/{temporal_entity_id}"
 
 
-class SetTreeBody(BaseModel):
+class SetTreeBody(Body):
     model_config = ConfigDict(extra="ignore")
     tree_name: str = Field(..., min_length=1)
 
@@ -60,7 +61,7 @@ async def set_file_tree(ctx: Ctx, request: Request, project_id: str) -> Any:
     return await file_trees.set_project_file_tree(ctx, project_id, body.tree_name)
 
 
-class GuessFromPathBody(BaseModel):
+class GuessFromPathBody(Body):
     model_config = ConfigDict(extra="ignore")
     project_id: str = Field(..., min_length=1)
     file_path: str = Field(..., min_length=1)

@@ -17,19 +17,20 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Request
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import person_actions, person_tasks
 from ..services.passwords import MISMATCH
 from .endpoint import endpoint, parse
 
 
-class AssignBody(BaseModel):
+class AssignBody(Body):
     task_ids: list[str] = Field(min_length=1)
 
 
-class PasswordBody(BaseModel):
+class PasswordBody(Body):
     password: str = Field(min_length=1)
     password_2: str = Field(min_length=1)
 
@@ -40,7 +41,7 @@ class PasswordBody(BaseModel):
         return self
 
 
-class DepartmentBody(BaseModel):
+class DepartmentBody(Body):
     department_id: UUID
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 
 from litestar import Request
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import presence
 from .endpoint import endpoint, parse
@@ -19,7 +20,7 @@ from .endpoint import endpoint, parse
 DATE_FORMAT_MESSAGE = "Wrong date format. Expected: 2020-01-05T13:23:10 or 2020-01-05"
 
 
-class DesktopLoginBody(BaseModel):
+class DesktopLoginBody(Body):
     date: datetime.datetime | None = None
 
     @field_validator("date", mode="before")

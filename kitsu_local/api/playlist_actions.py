@@ -16,8 +16,9 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import ConfigDict, ValidationError, field_validator
 
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import playlist_actions
@@ -28,7 +29,7 @@ def _blank_is_none(value: Any) -> Any:
     return None if value == "" else value
 
 
-class AddEntityBody(BaseModel):
+class AddEntityBody(Body):
     model_config = ConfigDict(extra="ignore")
     entity_id: UUID
     preview_file_id: UUID | None = None
@@ -36,7 +37,7 @@ class AddEntityBody(BaseModel):
     _blank = field_validator("preview_file_id", mode="before")(_blank_is_none)
 
 
-class NotifyClientsBody(BaseModel):
+class NotifyClientsBody(Body):
     model_config = ConfigDict(extra="ignore")
     studio_id: UUID | None = None
     department_id: UUID | None = None
@@ -44,7 +45,7 @@ class NotifyClientsBody(BaseModel):
     _blank = field_validator("studio_id", "department_id", mode="before")(_blank_is_none)
 
 
-class ShareLinkBody(BaseModel):
+class ShareLinkBody(Body):
     model_config = ConfigDict(extra="ignore")
     expiration_date: str | None = None
     can_comment: bool = True

@@ -50,8 +50,9 @@ from typing import Literal
 from uuid import UUID
 
 from litestar import Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import (
     metadata_descriptors,
@@ -75,37 +76,37 @@ PROJECT = "/data/projects/{project_id}"
 
 
 # ==== bodies (Zou's pydantic schemas) ========================================================
-class TeamBody(BaseModel):
+class TeamBody(Body):
     person_id: str = Field(min_length=1)
     role: ProjectRole | None = None
 
 
-class TeamRoleBody(BaseModel):
+class TeamRoleBody(Body):
     role: ProjectRole | None = None
 
 
-class TaskTypeBody(BaseModel):
+class TaskTypeBody(Body):
     task_type_id: str = Field(min_length=1)
     priority: int | None = None
 
 
-class TaskStatusBody(BaseModel):
+class TaskStatusBody(Body):
     task_status_id: str = Field(min_length=1)
 
 
-class AssetTypeBody(BaseModel):
+class AssetTypeBody(Body):
     asset_type_id: str = Field(min_length=1)
 
 
-class StatusAutomationBody(BaseModel):
+class StatusAutomationBody(Body):
     status_automation_id: str = Field(min_length=1)
 
 
-class BackgroundBody(BaseModel):
+class BackgroundBody(Body):
     preview_background_file_id: str = Field(min_length=1)
 
 
-class DescriptorBody(BaseModel):
+class DescriptorBody(Body):
     entity_type: str = "Asset"
     task_type_id: str | None = None
     name: str = Field(min_length=1)
@@ -115,12 +116,12 @@ class DescriptorBody(BaseModel):
     departments: list[str | None] = Field(default=[])
 
 
-class DescriptorOrderBody(BaseModel):
+class DescriptorOrderBody(Body):
     entity_type: str = Field(min_length=1)
     descriptor_ids: list[str] = Field(min_length=1)
 
 
-class DescriptorUpdateBody(BaseModel):
+class DescriptorUpdateBody(Body):
     name: str | None = None
     for_client: bool | None = False
     data_type: str = Field("string", min_length=1)
@@ -128,7 +129,7 @@ class DescriptorUpdateBody(BaseModel):
     departments: list[str | None] = Field(default=[])
 
 
-class TempPlaylistBody(BaseModel):
+class TempPlaylistBody(Body):
     task_ids: list[UUID]
 
 

@@ -30,8 +30,9 @@ POST   /actions/production-schedule-versions/{production_schedule_version_id}/se
 from __future__ import annotations
 
 from litestar import Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import budgets, quotas, schedule_versions, schedules
 from .endpoint import endpoint, parse
@@ -43,17 +44,17 @@ VERSION_ACTIONS = "/actions/production-schedule-versions/{production_schedule_ve
 
 
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
-class BudgetBody(BaseModel):
+class BudgetBody(Body):
     name: str = Field(min_length=1)
     currency: str | None = Field("USD", max_length=3)
 
 
-class BudgetUpdateBody(BaseModel):
+class BudgetUpdateBody(Body):
     name: str | None = None
     currency: str | None = Field(None, max_length=3)
 
 
-class BudgetEntryUpdateBody(BaseModel):
+class BudgetEntryUpdateBody(Body):
     department_id: str | None = None
     person_id: str | None = None
     start_date: str | None = None
@@ -68,7 +69,7 @@ class BudgetEntryBody(BudgetEntryUpdateBody):
     department_id: str = Field(min_length=1)
 
 
-class ScheduleVersionCopyBody(BaseModel):
+class ScheduleVersionCopyBody(Body):
     production_schedule_version_id: str = Field(min_length=1)
 
 

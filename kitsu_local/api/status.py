@@ -16,7 +16,6 @@ import asyncio
 import datetime
 import time
 
-import psutil
 from litestar import Response, head
 from sqlalchemy import func, select
 
@@ -82,6 +81,8 @@ async def get_status_influx(ctx: Ctx) -> dict:
 
 @endpoint("GET", "/status/resources", auth=False)
 async def get_status_resources(ctx: Ctx) -> dict:
+    import psutil  # loads on first use
+
     percents = await asyncio.to_thread(psutil.cpu_percent, interval=1, percpu=True)
     load1, load5, load15 = psutil.getloadavg()
     memory = psutil.virtual_memory()

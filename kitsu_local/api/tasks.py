@@ -27,31 +27,32 @@ PUT    /actions/tasks/{task_id}/to-review                the task to "To review"
 from __future__ import annotations
 
 from litestar import Request
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import Field, StrictStr
 
+from ..bodies import Body
 from ..context import Ctx
 from ..services import assignments, open_tasks, task_comments, task_review, tasks, time_spents
 from .endpoint import endpoint, parse
 
 
-class ReplyBody(BaseModel):
+class ReplyBody(Body):
     text: StrictStr | None = ""
 
 
-class MoveCommentBody(BaseModel):
+class MoveCommentBody(Body):
     target_task_id: StrictStr
 
 
-class AssignBody(BaseModel):
+class AssignBody(Body):
     person_id: StrictStr = Field(min_length=1)
 
 
-class UnassignBody(BaseModel):
+class UnassignBody(Body):
     task_ids: list[StrictStr] = Field(min_length=1)
     person_id: StrictStr | None = None
 
 
-class TimeSpentBody(BaseModel):
+class TimeSpentBody(Body):
     duration: float = Field(gt=0)
 
 

@@ -46,8 +46,9 @@ DELETE /actions/user/chats/{entity_id}/join        leave it
 from __future__ import annotations
 
 from litestar import Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import WrongParameter
 from ..services import notifications, presence, search_filters, subscriptions, user_account
@@ -56,7 +57,7 @@ from .persons import DesktopLoginBody
 
 
 # ---- request bodies (Zou's pydantic schemas) -------------------------------------------------
-class FilterBody(BaseModel):
+class FilterBody(Body):
     name: str = Field(min_length=1)
     query: str = Field(min_length=1)
     list_type: str = "todo"
@@ -67,7 +68,7 @@ class FilterBody(BaseModel):
     department_id: str | None = None
 
 
-class FilterUpdateBody(BaseModel):
+class FilterUpdateBody(Body):
     name: str | None = None
     search_query: str | None = None
     search_filter_group_id: str | None = None
@@ -76,7 +77,7 @@ class FilterUpdateBody(BaseModel):
     department_id: str | None = None
 
 
-class FilterGroupBody(BaseModel):
+class FilterGroupBody(Body):
     name: str = Field(min_length=1)
     color: str | None = Field(default="", max_length=8)  # the column's size (Zou: a 500)
     list_type: str = "todo"
@@ -86,7 +87,7 @@ class FilterGroupBody(BaseModel):
     department_id: str | None = None
 
 
-class FilterGroupUpdateBody(BaseModel):
+class FilterGroupUpdateBody(Body):
     name: str | None = None
     color: str | None = Field(default=None, max_length=8)
     is_shared: bool | None = None
@@ -94,11 +95,11 @@ class FilterGroupUpdateBody(BaseModel):
     department_id: str | None = None
 
 
-class NotificationBody(BaseModel):
+class NotificationBody(Body):
     read: bool | None = None
 
 
-class TaskIdsBody(BaseModel):
+class TaskIdsBody(Body):
     task_ids: list[str] = Field(min_length=1)
 
 

@@ -8,6 +8,7 @@ creates and initialises the database when it is missing.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 import click
@@ -19,9 +20,13 @@ KEEP_ALIVE_SECONDS = 75  # as common reverse proxies
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """kitsu-local: the Kitsu (Zou) API on one machine."""
     from .. import registry
+
+    if context.invoked_subcommand != "serve":
+        gc.enable()  # off while the program loads (__main__.py); serve enables it once up
 
     registry.install()  # the services' look-up of models, before any command runs them
 

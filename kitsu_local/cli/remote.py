@@ -10,23 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..settings import Settings
-from ..sync.remote import RemoteClient, RemoteError, RemoteUnavailable
-from ..sync.remotes import (
-    Remote,
-    RemotesFileError,
-    UnknownRemote,
-    check_name,
-    connect,
-    load_remotes,
-    now_text,
-    remove_remote,
-    save_remote,
-)
+
+if TYPE_CHECKING:  # the sync package (httpx) loads when a command runs
+    from ..sync.remote import RemoteError
+    from ..sync.remotes import Remote
 
 LOGIN_RETRIES = 2  # interactive: say "cannot reach" after a few seconds, not a minute
 LOGOUT_TIMEOUT = 5.0
@@ -54,6 +46,9 @@ def add(name: str, url: str, email: str, password_stdin: bool, force: bool) -> N
     URL is the address of the Kitsu (or of its API). Only the session is kept: the password
     is not stored.
     """
+    from ..sync.remote import RemoteError, RemoteUnavailable
+    from ..sync.remotes import check_name, save_remote
+
     settings = Settings()
     try:
         check_name(name)
@@ -110,6 +105,8 @@ def remove(name: str) -> None:
 
     Its session is also signed out on the remote, when the remote can be reached.
     """
+    from ..sync.remotes import RemotesFileError, UnknownRemote, remove_remote
+
     settings = Settings()
     try:
         signed_out = asyncio.run(_log_out(settings, name))
@@ -123,6 +120,8 @@ def remove(name: str) -> None:
 
 # ---- helpers --------------------------------------------------------------------------------
 def _remotes(settings: Settings) -> dict[str, Remote]:
+    from ..sync.remotes import RemotesFileError, load_remotes
+
     try:
         return load_remotes(settings)
     except RemotesFileError as error:
@@ -130,6 +129,9 @@ def _remotes(settings: Settings) -> dict[str, Remote]:
 
 
 async def _log_in(name: str, url: str, email: str, password: str) -> tuple[Remote, str]:
+    from ..sync.remote import RemoteClient
+    from ..sync.remotes import Remote, now_text
+
     def ask_code(kind: str) -> str:
         return click.prompt(CODE_PROMPTS.get(kind, CODE_PROMPTS["recovery_code"]))
 
@@ -153,6 +155,9 @@ async def _log_in(name: str, url: str, email: str, password: str) -> tuple[Remot
 async def _log_out(settings: Settings, name: str) -> bool:
     """Best effort: revoke the stored session (Zou's logout revokes the refresh token paired
     with a refreshed access token)."""
+    from ..sync.remote import RemoteError
+    from ..sync.remotes import connect
+
     client = await connect(settings, name, retries=0, timeout=LOGOUT_TIMEOUT)
     async with client:
         try:

@@ -40,7 +40,6 @@ from .movie_streams import (
 from .movie_writer import ABORT, END, EncodeSettings, MovieOutput, MovieWriter, Silence
 from .tiles import FirstFrameSaver, TileSheet
 
-MOVIE_EXTENSIONS = ("avi", "m4v", "mkv", "mov", "mp4", "webm", "wmv")
 LOWDEF_WIDTH = 1280
 # File names of the outputs inside `out_dir`.
 HIGHDEF_NAME = "highdef.mp4"

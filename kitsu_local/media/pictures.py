@@ -20,7 +20,6 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from .errors import MediaError
 from .files import written_atomically
 
-PICTURE_EXTENSIONS = ("jpe", "jpeg", "jpg", "png")
 # Zou's MAX_IMAGE_PIXELS default; Pillow refuses a picture above twice this many pixels.
 MAX_IMAGE_PIXELS = 20000 * 20000
 THUMBNAIL_SIZE = (150, 100)

@@ -17,7 +17,6 @@ from .. import events, rows
 from ..context import Ctx
 from ..errors import PermissionDenied, WrongParameter
 from ..media.errors import MediaError
-from ..media.pictures import make_avatar
 from ..models import AttachmentFile, Chat, ChatMessage, ChatParticipant
 from ..models.base import new_id
 from ..permissions import require_entity_access
@@ -114,6 +113,8 @@ async def _add_attachment(ctx: Ctx, message: Row, upload: Upload) -> Row:
         target = store.path("pictures", "thumbnails", attachment["id"])
         target.parent.mkdir(parents=True, exist_ok=True)
         # A file named like a picture that is not one keeps no thumbnail (Zou: a 500).
+        from ..media import make_avatar
+
         with contextlib.suppress(MediaError):
             await asyncio.to_thread(make_avatar, upload.path, target, THUMBNAIL_SIZE)
     store.put_file("files", "attachments", attachment["id"], upload.path, move=True)

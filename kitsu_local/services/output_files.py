@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import and_, func, select
 
 from .. import events, rows
+from ..bodies import Body
 from ..columns import is_valid_id
 from ..context import Ctx
 from ..errors import ApiError, NotFound
@@ -37,7 +38,7 @@ DEFAULT_FILE_STATUS = "To review"
 FILTERS = ("output_type_id", "task_type_id", "representation", "file_status_id", "name")
 
 
-class OutputFilePathBody(BaseModel):
+class OutputFilePathBody(Body):
     """Zou's OutputFilePathSchema."""
 
     model_config = ConfigDict(extra="ignore")
@@ -51,7 +52,7 @@ class OutputFilePathBody(BaseModel):
     separator: str = "/"
 
 
-class NewOutputFileBody(BaseModel):
+class NewOutputFileBody(Body):
     """Zou's NewOutputFileSchema (``mode`` is read and ignored: new files are ``output``)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -70,7 +71,7 @@ class NewOutputFileBody(BaseModel):
     file_status_id: str | None = None
 
 
-class NextRevisionBody(BaseModel):
+class NextRevisionBody(Body):
     model_config = ConfigDict(extra="ignore")
     name: str = "main"
     output_type_id: str = Field(..., min_length=1)

@@ -12,7 +12,6 @@ from typing import Any
 import bcrypt
 import pytz
 from babel import Locale, UnknownLocaleError
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, update
 
 from .. import rows
@@ -95,6 +94,8 @@ def check_password(password: str, hashed: bytes | None) -> bool:
 def normalize_email(value: Any) -> str:
     if not isinstance(value, str):
         raise WrongParameter("Email is not valid.")
+    from email_validator import EmailNotValidError, validate_email  # loads on first use
+
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

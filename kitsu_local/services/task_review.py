@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .. import events, rows
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import ApiError
 from ..models import Entity, EntityType, Person, Project, Task, TaskStatus
@@ -27,7 +28,7 @@ from .working_files import PATH_SOFTWARE, software_or_default, task_file_paths
 TO_REVIEW_STATUS = ("To review", "pndng")
 
 
-class ToReviewBody(BaseModel):
+class ToReviewBody(Body):
     """Zou's ToReviewSchema."""
 
     person_id: str | None = None

@@ -13,23 +13,13 @@ import json
 import logging
 import secrets
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import pyotp
-from fido2.server import Fido2Server
-from fido2.utils import websafe_decode, websafe_encode
-from fido2.webauthn import (
-    AttestedCredentialData,
-    AuthenticatorAttachment,
-    CollectedClientData,
-    PublicKeyCredentialRpEntity,
-    PublicKeyCredentialUserEntity,
-    UserVerificationRequirement,
-)
-from pydantic import BaseModel
 
 from .. import rows
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import BadRequest
 from ..models import Person
@@ -39,6 +29,10 @@ from .auth import LoginRefused, has_two_factor, record_failure
 from .init_data import ensure_organisation
 from .persons import check_password, find_by_login, full_name, hash_password
 from .spec import Row
+
+if TYPE_CHECKING:  # fido2 (with cryptography) loads on the first WebAuthn request
+    from fido2.server import Fido2Server
+    from fido2.webauthn import AttestedCredentialData
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +60,7 @@ OTP_VERIFICATION_FAILED = "OTP verification failed."
 FIDO_REGISTRATION_FAILED = "FIDO server exception your registration response is probly wrong."
 
 
-class Factors(BaseModel):
+class Factors(Body):
     """The second factors a request may carry (gazu sends all four, unused ones as null)."""
 
     totp: str | None = None
@@ -244,6 +238,9 @@ async def check_email_otp(ctx: Ctx, person: Row, code: str) -> bool:
 # ==== FIDO / WebAuthn ========================================================================
 def fido_server(settings: Settings) -> Fido2Server:
     """Relying party "Kitsu" on the host of domain_name; origin = protocol + domain_name."""
+    from fido2.server import Fido2Server
+    from fido2.webauthn import PublicKeyCredentialRpEntity
+
     expected_origin = f"{settings.domain_protocol}://{settings.domain_name}"
     return Fido2Server(
         PublicKeyCredentialRpEntity(
@@ -255,6 +252,12 @@ def fido_server(settings: Settings) -> Fido2Server:
 
 async def begin_fido_registration(ctx: Ctx, person: Row) -> dict[str, Any]:
     """WebAuthn creation options; the ceremony state waits in the store for 5 minutes."""
+    from fido2.webauthn import (
+        AuthenticatorAttachment,
+        PublicKeyCredentialUserEntity,
+        UserVerificationRequirement,
+    )
+
     options, state = fido_server(ctx.settings).register_begin(
         PublicKeyCredentialUserEntity(
             id=person["id"].encode(), name=person["email"], display_name=full_name(person)
@@ -271,6 +274,8 @@ async def complete_fido_registration(
     ctx: Ctx, person: Row, response: dict[str, Any], device_name: str
 ) -> list[str] | None:
     """Check the authenticator's answer and store the new credential under device_name."""
+    from fido2.utils import websafe_encode
+
     key = _registration_key(person)
     state = await kv.get(ctx.conn, key)
     if state is None:
@@ -374,6 +379,9 @@ async def check_recovery_code(ctx: Ctx, person: Row, code: str) -> bool:
 
 # ==== helpers ================================================================================
 def _stored_credentials(person: Row) -> list[AttestedCredentialData]:
+    from fido2.utils import websafe_decode
+    from fido2.webauthn import AttestedCredentialData
+
     return [
         AttestedCredentialData(websafe_decode(item["credential_data"]))
         for item in person["fido_credentials"] or []
@@ -389,6 +397,9 @@ def _challenge_key(person: Row, challenge: str) -> str:
 
 
 def _answered_challenge(response: dict[str, Any]) -> str:
+    from fido2.utils import websafe_decode, websafe_encode
+    from fido2.webauthn import CollectedClientData
+
     client_data = CollectedClientData(websafe_decode(response["response"]["clientDataJSON"]))
     return websafe_encode(client_data.challenge)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import and_, func, select
 
 from .. import events, rows
+from ..bodies import Body
 from ..context import Ctx
 from ..errors import ApiError
 from ..models import (
@@ -37,7 +38,7 @@ NEW_FILE_SOFTWARE = ("Blender", "blender", ".blend")
 ALREADY_EXISTS = "The given working file already exists."
 
 
-class WorkingFilePathBody(BaseModel):
+class WorkingFilePathBody(Body):
     """Zou's WorkingFilePathSchema (gazu sends ``separator``, which Zou ignores too)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -49,7 +50,7 @@ class WorkingFilePathBody(BaseModel):
     sep: str = "/"
 
 
-class NewWorkingFileBody(BaseModel):
+class NewWorkingFileBody(Body):
     """Zou's NewWorkingFileSchema (``description`` is read and not stored, as Zou)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -63,7 +64,7 @@ class NewWorkingFileBody(BaseModel):
     sep: str = "/"
 
 
-class WorkingFileCommentBody(BaseModel):
+class WorkingFileCommentBody(Body):
     model_config = ConfigDict(extra="ignore")
     comment: str = Field(..., min_length=1)
 
