@@ -132,3 +132,89 @@ def test_a_rolled_back_change_is_never_broadcast(listener, gazu_client, admin):
     updates = [data for name, data in listener.events
                if name == "asset:update" and data.get("asset_id") == asset["id"]]  # fmt: skip
     assert len(updates) == 1, updates
+
+
+# ---- the token in the auth payload, and the reasons of a refusal ----------------------------
+def _token_of(api) -> str:
+    return api.headers()["Authorization"].split(" ", 1)[1]
+
+
+def test_the_token_may_come_in_the_auth_payload(server, admin):
+    """What a browser or a desktop app sends (a WebSocket cannot carry a header)."""
+    client = socketio.Client(reconnection=False)
+    client.connect(server.url, auth={"token": _token_of(admin)}, namespaces=["/events"])
+    assert client.connected
+    client.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("auth", "reason"),
+    [
+        (None, "Missing access token"),
+        ({"token": "not-a-token"}, "Invalid access token."),
+    ],
+)
+def test_a_refused_client_is_told_why(server, auth, reason):
+    client = socketio.Client(reconnection=False)
+    errors: list = []
+    client.on("connect_error", errors.append, namespace="/events")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, auth=auth, namespaces=["/events"], wait_timeout=5)
+    assert len(errors) == 1 and reason in errors[0]["message"], errors
+    client.disconnect()
+
+
+# ---- review rooms: the room's messages reach its people, and nobody else --------------------
+class RoomClient:
+    """A python-socketio client of the events namespace, keeping what it heard."""
+
+    def __init__(self, server, api) -> None:
+        self.heard = Heard()
+        self.client = socketio.Client(reconnection=False)
+        for name in ("room-people-updated", "room-updated", "add-annotation", "change-version"):
+            self.client.on(f"preview-room:{name}", self.heard.handler(name), namespace="/events")
+        self.client.connect(server.url, auth={"token": _token_of(api)}, namespaces=["/events"])
+
+    def send(self, name: str, **data) -> None:
+        self.client.emit(f"preview-room:{name}", data, namespace="/events")
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.heard.events]
+
+
+def test_review_room(server, studio):
+    playlist = studio.admin.create("playlists", name=f"Review {uuid.uuid4().hex[:6]}",
+                                   project_id=studio.project["id"])  # fmt: skip
+    room = playlist["id"]
+    lead_id = studio.admin.ok("GET", "/auth/authenticated")["user"]["id"]
+    lead = RoomClient(server, studio.admin)
+    artist = RoomClient(server, studio.as_role("user"))
+    vendor = RoomClient(server, studio.as_role("vendor"))  # vendors never join a room
+    outsider = RoomClient(server, studio.admin)  # never opens the playlist
+    try:
+        for member in (lead, artist, vendor):
+            member.send("open-playlist", playlist_id=room)
+        for member in (lead, artist):  # each is in the room once told who is in it
+            member.heard.wait_for("room-people-updated", people=[], playlist_id=room)
+        lead.send("join", playlist_id=room, current_frame=12, is_playing=False)
+        joined = artist.heard.wait_for("room-updated", playlist_id=room)
+        assert joined["people"] == [lead_id] and joined["current_frame"] == 12
+        artist.send("join", playlist_id=room)
+        both = [lead_id, studio.people["user"]["id"]]
+        lead.heard.wait_for("room-people-updated", people=both)
+        lead.send("room-updated", playlist_id=room, is_playing=True, current_frame=40,
+                  comparing={"enable": True, "mode": "sidebyside", "secret": 1})  # fmt: skip
+        playing = artist.heard.wait_for("room-updated", is_playing=True)
+        assert playing["only_newcomer"] is False and playing["current_frame"] == 40
+        assert playing["comparing"] == {"enable": True, "mode": "sidebyside"}
+        lead.send("add-annotation", playlist_id=room, annotation={"time": 1.5})
+        assert artist.heard.wait_for("add-annotation")["annotation"] == {"time": 1.5}
+        artist.client.disconnect()  # leaving by disconnecting: the others are told
+        lead.heard.wait_for("room-people-updated", people=[lead_id])
+        # A last relayed message, then nothing of this room reached the vendor or the outsider.
+        lead.send("change-version", playlist_id=room, preview_file_id="x")
+        lead.heard.wait_for("change-version")
+        assert vendor.names() == [] and outsider.names() == []
+    finally:
+        for member in (lead, artist, vendor, outsider):
+            member.client.disconnect()

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kitsu_local"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("kitsu_local.cli", "kitsu_local.__main__"),
     ("kitsu_local.app", "kitsu_local.app_routing", "kitsu_local.coverage"),
-    ("kitsu_local.event_stream",),
+    ("kitsu_local.event_stream", "kitsu_local.event_rooms"),
     ("kitsu_local.api", "kitsu_local.webui", "kitsu_local.sync"),
     ("kitsu_local.registry",),
     ("kitsu_local.services",),
