@@ -13,9 +13,8 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-
-from .models import metadata
 
 BUSY_TIMEOUT_MS = 15_000
 _WRITE_OPTION = "kitsu_local_write"
@@ -48,9 +47,27 @@ class Database:
             yield conn
         _committed_writes += 1
 
-    async def create_schema(self) -> None:
-        async with self.write() as conn:
-            await conn.run_sync(metadata.create_all)
+    @asynccontextmanager
+    async def schema_change(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction that changes the schema (``services/migrate.py``). On SQLite the
+        foreign keys are off while it runs, as SQLite's guide to altering tables asks (a table
+        rebuilt by a migration must not cascade; the pragma is ignored inside a transaction),
+        and checked before the commit."""
+        global _committed_writes
+        async with self._write_engine.connect() as conn:
+            if self.is_sqlite:
+                await conn.run_sync(_foreign_keys, "OFF")
+            try:
+                async with conn.begin():
+                    yield conn
+                    if self.is_sqlite:
+                        broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first()
+                        if broken is not None:
+                            raise RuntimeError(f"schema change broke a foreign key: {broken}")
+            finally:
+                if self.is_sqlite:
+                    await conn.run_sync(_foreign_keys, "ON")
+        _committed_writes += 1
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -63,6 +80,13 @@ def committed_writes() -> int:
 
 
 _committed_writes = 0
+
+
+def _foreign_keys(conn: Connection, value: str) -> None:
+    # on the driver's connection: through SQLAlchemy the pragma would start a transaction first
+    cursor = conn.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={value}")
+    cursor.close()
 
 
 def _count_statement(*_args: object) -> None:

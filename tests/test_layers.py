@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kitsu_local.events",),
     (
         "kitsu_local.models",
+        "kitsu_local.migrations",
         "kitsu_local.db",
         "kitsu_local.storage",
         "kitsu_local.media",

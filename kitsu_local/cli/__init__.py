@@ -60,18 +60,28 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
 
 @main.command("init-db")
 def init_db() -> None:
-    """Create the database (if missing) and fill Zou's default data."""
+    """Create the database (if missing) or upgrade it (a copy kept in <data dir>/backups), and
+    fill Zou's default data."""
     from ..app_state import AppState
     from ..services.init_data import prepare_database
+    from ..services.migrate import SchemaChange, SchemaTooNew
 
     state = AppState.from_settings(Settings())
 
-    async def run() -> None:
-        await prepare_database(state)
-        await state.db.dispose()
+    async def run() -> SchemaChange:
+        try:
+            return await prepare_database(state)
+        finally:
+            await state.db.dispose()
 
-    asyncio.run(run())
-    click.echo(f"Database ready: {state.settings.resolved_database_url}")
+    try:
+        change = asyncio.run(run())
+    except SchemaTooNew as error:
+        raise click.ClickException(str(error)) from None
+    if change.action == "upgraded":
+        kept = f", the old one is kept as {change.backup}" if change.backup else ""
+        click.echo(f"Database upgraded from {change.previous} to {change.revision}{kept}.")
+    click.echo(f"Database ready: {state.settings.resolved_database_url} ({change.revision})")
 
 
 @main.command("create-admin")

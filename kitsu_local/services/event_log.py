@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import or_, select
 
 from .. import rows
 from ..columns import is_valid_id
@@ -42,13 +42,6 @@ DATE_ERROR = (
 class EventLogHooks(CrudHooks):
     def list_limit(self) -> int | None:
         return MAX_EVENTS
-
-
-def ensure_event_indexes(conn: Connection) -> None:
-    """The ``api_event`` indexes on a database made before they were declared (create_all
-    adds indexes to new tables only)."""
-    for index in ApiEvent.__table__.indexes:
-        index.create(conn, checkfirst=True)
 
 
 # ==== parameters ==============================================================================

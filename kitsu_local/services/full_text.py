@@ -7,10 +7,11 @@ when it is not running. kitsu-local keeps SQLite FTS5 indexes beside the tables:
   ``entity_fts_source``, which adds the kind: asset, shot, sequence...) and
   ``person_fts(first_name, last_name)`` over ``person``: FTS5 *external content* tables (the
   text stays in the table, the index holds only tokens), keyed on the table's rowid.
-- kept by SQLite triggers created with them (``ensure_full_text``), so every write path
+- kept by SQLite triggers created with them (``create_full_text``), so every write path
   (CRUD, bulk routes, imports, raw SQL) updates the index in the same transaction that writes
   the row and its events (``events.emit_many``): both commit or roll back together.
-- built for a database that predates them: when the index is created it is filled at once
+- built for a database that predates them by the migration
+  ``migrations/versions/0002_sync_and_full_text.py``, which fills them at once
   (``INSERT INTO entity_fts(entity_fts) VALUES('rebuild')``).
 
 A query matches every word it holds as a prefix of a word of the name or description (unicode61
@@ -110,25 +111,15 @@ def _fts_ddl(fts: str) -> list[str]:
     ]
 
 
-def ensure_full_text(conn: Connection) -> None:
-    """Create the FTS5 indexes, their triggers and views where missing, and fill a new index
-    from its table (a database made before it). SQLite only: other databases use ILIKE."""
+def create_full_text(conn: Connection) -> None:
+    """Create the FTS5 indexes, their triggers and views in a new database (``migrate.py``).
+    SQLite only: other databases use ILIKE. A change here is a new revision in
+    ``migrations/versions/`` too (tests/test_migrations.py compares the two)."""
     if conn.dialect.name != "sqlite":
         return
-    for fts, (_, _, _, columns) in FTS_TABLES.items():
-        exists = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (fts,)
-        ).first()
-        if exists is not None and f"fts5({', '.join(columns)}," not in exists[0]:
-            # an index of other columns (an earlier layout): made again from scratch
-            for suffix in ("ai", "ad", "au"):
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
-            conn.exec_driver_sql(f"DROP TABLE {fts}")
-            exists = None
+    for fts in FTS_TABLES:
         for statement in _fts_ddl(fts):
             conn.exec_driver_sql(statement)
-        if exists is None:
-            conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
 
 
 # ==== the route ==============================================================================

@@ -11,9 +11,7 @@ from sqlalchemy import select
 from .. import rows
 from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
-from . import kv
-from .event_log import ensure_event_indexes
-from .full_text import ensure_full_text
+from . import kv, migrate
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 
@@ -103,14 +101,14 @@ DOMAINS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, int, str, str], .
 }  # fmt: skip
 
 
-async def prepare_database(state: AppState) -> None:
-    """Create the schema and fill Zou's default data where missing (run at every start)."""
-    await state.db.create_schema()
+async def prepare_database(state: AppState) -> migrate.SchemaChange:
+    """Bring the schema to the newest revision (``migrate.py``: nothing to do when it is
+    current), then fill Zou's default data where missing (run at every start)."""
+    change = await migrate.prepare_schema(state)
     async with state.db.write() as conn:
-        await conn.run_sync(ensure_event_indexes)
-        await conn.run_sync(ensure_full_text)
         await fill_default_data(conn, state.settings.init_data_domain)
         await kv.purge_expired(conn)
+    return change
 
 
 async def fill_default_data(conn: Any, domain: str = "3d") -> None:
