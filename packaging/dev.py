@@ -3,6 +3,7 @@
 
     python3 packaging/dev.py app     # install into .venv (once), start server + window
     python3 packaging/dev.py test    # install with the test extras, run ruff and pytest
+    python3 packaging/dev.py build   # the one-file app with PyInstaller: dist/kitsu-local
 
 The virtual environment lives in ``.venv`` at the top of the checkout and is reinstalled only
 when ``pyproject.toml`` changes. Extra arguments are passed on (``dev.py test -k auth``).
@@ -57,7 +58,16 @@ def main(argv: list[str]) -> int:
             if subprocess.call([str(BIN / check[0]), *check[1:]], cwd=ROOT) != 0:
                 return 1
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
-    sys.exit(f"usage: {sys.argv[0]} [app|serve|test] [args...]")
+    if command == "build":
+        ensure_venv("build")
+        return build(*rest)
+    sys.exit(f"usage: {sys.argv[0]} [app|serve|test|build] [args...]")
+
+
+def build(dist: str = str(ROOT / "dist"), work: str = str(ROOT / "build")) -> int:
+    """PyInstaller on build.spec: one executable, ``<dist>/kitsu-local`` (``.exe`` on Windows)."""
+    command = [str(PYTHON), "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm"]
+    return subprocess.call([*command, "--distpath", dist, "--workpath", work], cwd=ROOT)
 
 
 if __name__ == "__main__":
