@@ -193,6 +193,9 @@ class JobQueue:
         try:
             await kind.run(runner, job)
         except Exception as error:  # a failed job never takes the server down
+            if self._stopping.is_set():
+                await self._interrupted(runner, job, error)
+                return
             reason = str(error) or type(error).__name__
             if isinstance(error, JobFailed):
                 log.info("job %s (%s) failed: %s", job["id"], job["kind"], reason)
@@ -205,6 +208,21 @@ class JobQueue:
             await self._finish(runner, job, "failed", reason)
             return
         await self._finish(runner, job, "done", None)
+
+    async def _interrupted(self, runner: JobRunner, job: Row, error: Exception) -> None:
+        """A job cut short by the server stopping (the process is going away under it, its
+        thread pools first): not a failure. It is queued again, this attempt not counted, and
+        resumes at the next start; if even that cannot be written now, it is still "running",
+        which the next start's ``recover`` queues again."""
+        log.info("job %s (%s) interrupted by the stop (%s): it resumes at the next start",
+                 job["id"], job["kind"], error)  # fmt: skip
+        with contextlib.suppress(Exception):
+            async with runner.db.write() as conn:
+                await conn.execute(
+                    update(Job)
+                    .where(Job.id == job["id"])
+                    .values(status="queued", attempts=Job.attempts - 1, updated_at=utc_now())
+                )
 
     async def _finish(self, runner: JobRunner, job: Row, status: str, error: str | None) -> None:
         async with runner.db.write() as conn:

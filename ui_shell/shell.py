@@ -25,6 +25,7 @@ from kitsu_local.settings import Settings
 
 log = logging.getLogger("ui_shell")
 TITLE = "kitsu-local"
+WINDOW_JOB_SHUTDOWN = 2.0  # seconds (serve waits longer: job_shutdown_seconds)
 
 
 class BackgroundServer:
@@ -69,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    settings = Settings()
+    # Closing the window should not wait for a movie to finish transcoding: a job still running
+    # after this many seconds is left to resume at the next start (kitsu_local/jobs.py).
+    shutdown = float(os.environ.get("KITSU_LOCAL_JOB_SHUTDOWN_SECONDS", WINDOW_JOB_SHUTDOWN))
+    settings = Settings(job_shutdown_seconds=shutdown)
     server = BackgroundServer(settings, args.port or free_port())
     server.start()
     log.info(
@@ -126,7 +130,9 @@ def open_window(url: str) -> bool:
         return False
     try:
         webview.create_window(TITLE, url, width=1280, height=800)
-        webview.start()
+        # On Linux the toolkit probed above (Qt): pywebview would try GTK first, and log a
+        # traceback where PyGObject is not installed.
+        webview.start(gui="qt" if sys.platform.startswith("linux") else None)
     except Exception as error:  # no display or no toolkit backend for pywebview
         log.info("No desktop window available (%s): opening the browser instead.", error)
         return False
