@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 
@@ -19,6 +20,13 @@ def web_ui_handlers() -> list:
     folder = web_ui_dir()
     if not folder.is_dir():
         return []
+    # no-cache: the browser revalidates, so an upgraded app never runs yesterday's scripts.
     return [
-        create_static_files_router(path="/", directories=[folder], html_mode=True, name="web-ui")
+        create_static_files_router(
+            path="/",
+            directories=[folder],
+            html_mode=True,
+            name="web-ui",
+            cache_control=CacheControlHeader(no_cache=True),
+        )
     ]

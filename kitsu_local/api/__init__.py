@@ -14,6 +14,7 @@ from . import (
     event_log,
     full_text,
     kitsu_import,
+    local_sync,
     otio_import,
     output_files,
     person_actions,
@@ -65,5 +66,6 @@ ROUTE_HANDLERS = [
     *csv_import.ROUTES,
     *otio_import.ROUTES,
     *shotgun_import.ROUTES,
+    *local_sync.ROUTES,
     *crud.ROUTES,
 ]
