@@ -126,7 +126,19 @@ def label_of(kind: Kind, record: dict[str, Any]) -> str:
     name = record.get("name") or record.get("full_name") or record.get("text") or ""
     if not name and record.get("first_name"):
         name = f"{record.get('first_name')} {record.get('last_name') or ''}".strip()
-    return f"{kind.route[:-1] if kind.route.endswith('s') else kind.route} {str(name)[:40]!r}"
+    return f"{singular(kind.route)} {str(name)[:40]!r}"
+
+
+def singular(route: str) -> str:
+    """One record of a route, for people to read: entities -> entity, preview-files ->
+    preview file, task-status -> task status."""
+    words = route.split("-")
+    last = words[-1]
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us")):
+        last = last[:-1]
+    return " ".join([*words[:-1], last])
 
 
 async def merge_batch(
