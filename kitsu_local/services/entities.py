@@ -120,7 +120,7 @@ class EntityHooks(CrudHooks):
         return body
 
     async def prepare_update(self, ctx, spec, row, data, values):
-        merge_metadata(values, row)
+        merge_metadata(values, row, always_object=True)
         await _check_unique_name(ctx, row, values)
         return values
 
@@ -143,17 +143,17 @@ class EntityHooks(CrudHooks):
         return f"{kind}:{action}", {f"{kind}_id": row["id"]}, row["project_id"]
 
 
-def merge_metadata(values: dict[str, Any], row: Row | None) -> None:
-    """``data`` is an object merged into the stored one on update; null keeps the stored one."""
-    if "data" not in values:
-        return
-    incoming = values["data"]
-    if incoming is None:
-        values.pop("data")
-    elif not isinstance(incoming, dict):
+def merge_metadata(values: dict[str, Any], row: Row | None, always_object: bool = False) -> None:
+    """``data`` is an object merged into the stored one on update; null keeps the stored one.
+    ``always_object`` (Zou's entity PUT): an update always leaves an object there, so a
+    ``data`` still null becomes ``{}`` whatever the body holds (Zou's task PUT does not)."""
+    incoming = values.get("data")
+    if incoming is not None and not isinstance(incoming, dict):
         raise WrongParameter("data must be a JSON object.")
-    elif row is not None:
-        values["data"] = {**(row["data"] or {}), **incoming}
+    if row is not None and (incoming is not None or always_object):
+        values["data"] = {**(row["data"] or {}), **(incoming or {})}
+    elif "data" in values and incoming is None:
+        values.pop("data")
 
 
 async def _check_unique_name(ctx: Ctx, row: Row, values: dict[str, Any]) -> None:

@@ -93,3 +93,20 @@ def test_new_breakdown(compat):
         "POST",
         "/actions/projects/{project}/task-types/{task-type:Animation/Shot}/set-shot-nb-frames",
     )
+
+
+def test_an_entity_update_leaves_an_object_in_data(compat):
+    """Zou's entity PUT merges ``data`` into ``(stored or {})``: an entity made without data
+    has ``null`` there until its first update, which leaves ``{}`` (or the merged keys)."""
+    body = {"name": f"Bare {compat.tag}", "project_id": "{project}",
+            "entity_type_id": "{entity-type:Prop}"}  # fmt: skip
+    zou, local = compat.create("asset:bare", "/data/entities", body)
+    assert zou["data"] is None and local["data"] is None
+    compat.check("PUT", "/data/entities/{asset:bare}", {"description": "touched"})
+    zou, local = compat.check("GET", "/data/entities/{asset:bare}")
+    assert zou["data"] == local["data"] == {}
+    compat.check("PUT", "/data/entities/{asset:bare}", {"data": {"rig": "v2"}})
+    compat.check("PUT", "/data/entities/{asset:bare}", {"data": None})
+    zou, local = compat.check("GET", "/data/entities/{asset:bare}")
+    assert zou["data"] == local["data"] == {"rig": "v2"}
+    compat.check("DELETE", "/data/entities/{asset:bare}")
