@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,9 +32,9 @@ from .support.clips import make_clip, make_picture
 from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD
 from .support.smtp import SmtpSink, text_of
 from .support.studio import unique
+from .test_previews import wait_ready
 
 PASSWORD = "password-123"
-READY_TIMEOUT = 90
 WEB = Path(__file__).resolve().parent.parent / "assets" / "web"
 
 
@@ -106,16 +105,6 @@ def work(admin: Api) -> dict:
 
 def as_artist(page, server, work) -> None:
     log_in(page, server.url, work["artist"]["email"], PASSWORD)
-
-
-def wait_ready(client: Api, preview_id: str) -> dict:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        preview = client.ok("GET", f"/data/preview-files/{preview_id}")
-        if preview["status"] != "processing":
-            return preview
-        time.sleep(0.3)
-    raise AssertionError(f"preview {preview_id} still processing after {READY_TIMEOUT} s")
 
 
 # ---- the files -------------------------------------------------------------------------------

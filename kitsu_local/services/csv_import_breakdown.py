@@ -17,6 +17,7 @@ type of the studio that the production does not use is accepted while its cells 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,22 +186,38 @@ async def import_shots(
         )  # fmt: skip
         values = await _shot_values(ctx, scope, row, entity)
         updates = await _task_updates(ctx, scope, row, assignations=True)
-        try:
-            if entity is None:
-                created = await breakdown_create.create_shot(
-                    ctx, scope.project_id, sequence_id, name, values["data"],
-                    values.get("nb_frames", 0), values.get("description"),
-                )  # fmt: skip
-                entity = await rows.fetch_one(ctx.conn, Entity, created["id"])
-                await _new_entity_tasks(ctx, scope, row, entity, updates, untasked)
-            elif update:
-                await crud.update(ctx, entity_spec(), entity["id"], values)
-                await _apply_tasks(ctx, scope, row, entity, updates, create_all=False)
-        except ApiError as error:
-            raise rewrap(row, None, error) from None
+
+        def new_shot(values=values, sequence_id=sequence_id, name=name) -> Any:
+            return breakdown_create.create_shot(
+                ctx, scope.project_id, sequence_id, name, values["data"],
+                values.get("nb_frames", 0), values.get("description"),
+            )  # fmt: skip
+
+        entity = await _create_or_update(
+            ctx, scope, row, entity, values, updates, untasked, update, new_shot
+        )
         answer.append(await _serialized(ctx, entity["id"]))
     await _create_tasks_of(ctx, scope, untasked)
     return answer
+
+
+async def _create_or_update(
+    ctx: Ctx, scope: Scope, row: CsvRow, entity: Row | None, values: dict[str, Any], updates: Any,
+    untasked: list[str], update: bool, create: Callable[[], Awaitable[Row]],
+) -> Row:  # fmt: skip
+    """A shot or an edit of the file: made by ``create`` when missing (its tasks after the
+    file), else updated when ``update`` is asked; a refusal names the row."""
+    try:
+        if entity is None:
+            created = await create()
+            entity = await rows.fetch_one(ctx.conn, Entity, created["id"])
+            await _new_entity_tasks(ctx, scope, row, entity, updates, untasked)
+        elif update:
+            await crud.update(ctx, entity_spec(), entity["id"], values)
+            await _apply_tasks(ctx, scope, row, entity, updates, create_all=False)
+    except ApiError as error:
+        raise rewrap(row, None, error) from None
+    return entity
 
 
 async def import_edits(
@@ -238,19 +255,16 @@ async def import_edits(
             ctx, row, scope.descriptors, scope.people, (entity or {}).get("data")
         )
         updates = await _task_updates(ctx, scope, row, assignations=False)
-        try:
-            if entity is None:
-                created = await breakdown_create.create_edit(
-                    ctx, scope.project_id, episode_id, name, values.get("description", ""),
-                    values["data"],
-                )  # fmt: skip
-                entity = await rows.fetch_one(ctx.conn, Entity, created["id"])
-                await _new_entity_tasks(ctx, scope, row, entity, updates, untasked)
-            elif update:
-                await crud.update(ctx, entity_spec(), entity["id"], values)
-                await _apply_tasks(ctx, scope, row, entity, updates, create_all=False)
-        except ApiError as error:
-            raise rewrap(row, None, error) from None
+
+        def new_edit(values=values, episode_id=episode_id, name=name) -> Any:
+            return breakdown_create.create_edit(
+                ctx, scope.project_id, episode_id, name, values.get("description", ""),
+                values["data"],
+            )  # fmt: skip
+
+        entity = await _create_or_update(
+            ctx, scope, row, entity, values, updates, untasked, update, new_edit
+        )
         answer.append(await _serialized(ctx, entity["id"]))
     await _create_tasks_of(ctx, scope, untasked)
     return answer

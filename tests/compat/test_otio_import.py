@@ -19,34 +19,10 @@ from typing import Any
 import opentimelineio as otio
 import pytest
 
-RT, TR = otio.opentime.RationalTime, otio.opentime.TimeRange
+from ..support.timelines import RT, TR, as_edl, as_otio, timeline
+
 TEMPORARY_FILE = re.compile(r"(/[\w.-]+)*/[0-9a-f-]{36}")
 ROLES = ("manager", "supervisor", "user", "client", "vendor", "outsider", "anonymous")
-
-
-def timeline(clips: list[tuple[str, int, float]], gap_before: int | None = None) -> Any:
-    result = otio.schema.Timeline(name="edit")
-    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    result.tracks.append(track)
-    for position, (name, duration, rate) in enumerate(clips):
-        if position == gap_before:
-            track.append(otio.schema.Gap(source_range=TR(RT(0, rate), RT(10, rate))))
-        track.append(
-            otio.schema.Clip(
-                name=name,
-                media_reference=otio.schema.ExternalReference(target_url=f"/media/{name}.mov"),
-                source_range=TR(RT(100 * position, rate), RT(duration, rate)),
-            )
-        )
-    return result
-
-
-def otio_file(value: Any) -> bytes:
-    return otio.adapters.write_to_string(value, "otio_json").encode()
-
-
-def edl_file(value: Any) -> bytes:
-    return otio.adapters.write_to_string(value, "cmx_3600").encode()
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +81,14 @@ def test_otio_then_edl_on_a_feature_film(compat, otio_projects):
          (f"{name}_SQ02-SH010", 12, 24), (f"{name}_SQ02-SH020", 51, 25)],
         gap_before=1,
     )  # fmt: skip
-    zou, local = _post(compat, path, otio_file(first), "edit.otio")
+    zou, local = _post(compat, path, as_otio(first), "edit.otio")
     assert len(local["created_shots"]) == 4 and local["updated_shots"] == []
     zou_shots, local_shots = _breakdown(compat, "otio_film")
     assert zou_shots == local_shots
     assert zou_shots[0] == ("SQ01", "SH010", 0, 47, 48, 1)
     recut = timeline([(f"{name}_SQ01-SH020", 20, 24), (f"{name}_SQ01-SH010", 50, 24),
                       (f"{name}_SQ03-SH010", 8, 24)])  # fmt: skip
-    zou, local = _post(compat, path, edl_file(recut), "recut.EDL")
+    zou, local = _post(compat, path, as_edl(recut), "recut.EDL")
     assert [shot["type"] for shot in local["updated_shots"]] == ["Entity", "Entity"]
     assert [shot["name"] for shot in local["created_shots"]] == ["SH010"]
     assert _breakdown(compat, "otio_film")[0] == _breakdown(compat, "otio_film")[1]
@@ -123,8 +99,8 @@ def test_otio_then_edl_on_a_feature_film(compat, otio_projects):
 def test_options_on_a_feature_film(compat, otio_projects):
     path = "/import/otio/projects/{otio_film}"
     convention = {"naming_convention": "${sequence_name}_${shot_name}"}
-    _post(compat, path, otio_file(timeline([("SQ05_SH010", 10, 24)])), "a.otio", **convention)
-    lower = otio_file(timeline([("sq05_sh010", 12, 24)]))
+    _post(compat, path, as_otio(timeline([("SQ05_SH010", 10, 24)])), "a.otio", **convention)
+    lower = as_otio(timeline([("sq05_sh010", 12, 24)]))
     _, local = _post(compat, path, lower, "b.otio", match_case="false", **convention)
     assert [shot["name"] for shot in local["updated_shots"]] == ["SH010"]
     assert _breakdown(compat, "otio_film")[0] == _breakdown(compat, "otio_film")[1]
@@ -134,9 +110,9 @@ def test_episode_route_of_a_tv_show(compat, otio_projects):
     clip = f"{otio_projects['otio_show']}_{otio_projects['episode']}-SQ01-SH010"
     path = "/import/otio/projects/{otio_show}/episodes/{otio_episode}"
     for duration in (24, 30):  # created, then updated
-        _post(compat, path, otio_file(timeline([(clip, duration, 25)])), "ep.otio")
+        _post(compat, path, as_otio(timeline([(clip, duration, 25)])), "ep.otio")
         assert _breakdown(compat, "otio_show")[0] == _breakdown(compat, "otio_show")[1]
-    _post(compat, path, edl_file(timeline([(clip, 40, 25)])), "ep.edl")
+    _post(compat, path, as_edl(timeline([(clip, 40, 25)])), "ep.edl")
     zou_shots, local_shots = _breakdown(compat, "otio_show")
     assert zou_shots == local_shots == [("SQ01", "SH010", 0, 39, 40, 1)]
     zou, local = _post(compat, "/import/otio/projects/{otio_show}", b"", "empty.edl")
@@ -144,7 +120,7 @@ def test_episode_route_of_a_tv_show(compat, otio_projects):
 
 
 def test_permissions(compat, otio_projects):
-    content = otio_file(timeline([(f"{otio_projects['otio_film']}_SQ09-SH010", 5, 24)]))
+    content = as_otio(timeline([(f"{otio_projects['otio_film']}_SQ09-SH010", 5, 24)]))
     for role in ROLES[1:]:
         compat.check(
             "POST", "/import/otio/projects/{otio_film}", role=role,
@@ -153,7 +129,7 @@ def test_permissions(compat, otio_projects):
 
 
 def _failing_requests(name: str) -> list[tuple[str, dict[str, Any]]]:
-    good = otio_file(timeline([(f"{name}_SQ09-SH010", 10, 24)]))
+    good = as_otio(timeline([(f"{name}_SQ09-SH010", 10, 24)]))
     clip = otio.schema.Clip(name="x", source_range=TR(RT(0, 24), RT(1, 24)))
     return [
         ("no file", {"data": {"a": "b"}}),
@@ -164,8 +140,8 @@ def _failing_requests(name: str) -> list[tuple[str, dict[str, Any]]]:
         ("garbage otioz", {"files": {"file": ("a.otioz", b"PK")}}),
         ("an otiod file", {"files": {"file": ("a.otiod", good)}}),
         ("json options", {"json": {"match_case": "x"}}),
-        ("not a timeline", {"files": {"file": ("a.otio", otio_file(clip))}}),
-        ("no match", {"files": {"file": ("a.otio", otio_file(timeline([("nomatch", 5, 24)])))}}),
+        ("not a timeline", {"files": {"file": ("a.otio", as_otio(clip))}}),
+        ("no match", {"files": {"file": ("a.otio", as_otio(timeline([("nomatch", 5, 24)])))}}),
         ("bad match_case", {"files": {"file": ("a.otio", good)}, "data": {"match_case": "x"}}),
         (
             "bad regex",
@@ -192,7 +168,7 @@ def test_bad_files(compat, otio_projects):
 
 
 def test_unknown_ids(compat, otio_projects):
-    content = otio_file(timeline([("x_y-z", 5, 24)]))
+    content = as_otio(timeline([("x_y-z", 5, 24)]))
     unknown = str(uuid.uuid4())
     compat.add("unknown", unknown, unknown)
     for path in (
@@ -217,7 +193,7 @@ def test_clips_without_source_range(compat, otio_projects):
     )
     edit.tracks[0].append(otio.schema.Clip(name=f"{name}_SQ07-SH010", media_reference=media))
     edit.tracks[0].append(otio.schema.Clip(name=f"{name}_SQ07-SH020"))
-    _post(compat, "/import/otio/projects/{otio_film}", otio_file(edit), "bare.otio")
+    _post(compat, "/import/otio/projects/{otio_film}", as_otio(edit), "bare.otio")
     zou_shots, local_shots = _breakdown(compat, "otio_film")
     assert zou_shots == local_shots
     assert [shot for shot in local_shots if shot[0] == "SQ07"] == [
