@@ -21,12 +21,17 @@ def assert_clean_log(instance: Server) -> None:
         assert marker not in log, log[-5000:]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    instance = Server(tmp_path_factory.mktemp("kitsu-local-data")).start()
+def served(data_dir: Path) -> Iterator[Server]:
+    """A server of its own on ``data_dir`` for a fixture to yield; its log checked at the end."""
+    instance = Server(data_dir).start()
     yield instance
     instance.stop()
     assert_clean_log(instance)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from served(tmp_path_factory.mktemp("kitsu-local-data"))
 
 
 @pytest.fixture(scope="session")

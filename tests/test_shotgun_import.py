@@ -23,7 +23,7 @@ from typing import Any
 import gazu
 import pytest
 
-from .conftest import assert_clean_log
+from .conftest import served
 from .support.api import Api
 from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
@@ -74,10 +74,8 @@ def by_sg(items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    instance = Server(tmp_path_factory.mktemp("kitsu-local-shotgun")).start()
-    yield instance
-    instance.stop()
-    assert_clean_log(instance)
+    """A server of its own: the samples' ShotGrid ids and names meet no other test's."""
+    yield from served(tmp_path_factory.mktemp("kitsu-local-shotgun"))
 
 
 @pytest.fixture(scope="module")
