@@ -131,10 +131,11 @@ WRONG_VALUES = {
 }
 
 
-# Values Zou accepts on purpose: a playlist's non-UUID task type or "all" episode becomes null,
-# and a comment records its last editor on every update.
+# Values Zou accepts on purpose: a playlist's non-UUID task type or "all" episode becomes null.
 LENIENT = {("playlists", "task_type_id"), ("playlists", "episode_id")}
-SET_ON_UPDATE = {("comments", "editor_id")}
+# Fields every accepted update sets: a comment's editor; an entity's data, which Zou's entity
+# PUT always leaves an object (a null one becomes {}).
+SET_ON_UPDATE = {("comments", "editor_id"), ("entities", "data")}
 
 
 def existing_id(studio, route: str, sample: Any) -> str:

@@ -40,7 +40,8 @@ pytestmark = pytest.mark.skipif(
 def display() -> Iterator[str]:
     number = random.randint(100, 400)
     xvfb = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        # -noreset: by default the server resets when its last client leaves (the probe below)
+        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     name = f":{number}"
@@ -69,8 +70,12 @@ def display() -> Iterator[str]:
 def _window(display_name: str):
     """The top-level X window titled kitsu-local, or None."""
     from Xlib import display as xdisplay
+    from Xlib.error import ConnectionClosedError
 
-    screen = xdisplay.Display(display_name)
+    try:
+        screen = xdisplay.Display(display_name)
+    except ConnectionClosedError:  # the server is busy starting a client: asked again later
+        return None
     pending = [screen.screen().root]
     while pending:
         window = pending.pop()
