@@ -494,8 +494,10 @@ def test_resolve_a_sync_conflict_from_the_sync_page(page, server, admin, start_s
     artist_client = local.as_token(None)
     artist_client.login(artist["email"], PASSWORD)
     assert artist_client.get("/kitsu-local/sync/remotes").status_code == 403
-    # An unknown remote an unknown remote or conflict is a 4xx in Zou's shape.
+    # An unknown remote or conflict is a 4xx in Zou's shape.
     assert local.get("/kitsu-local/sync/remotes/nowhere").status_code == 400
+    assert local.post("/kitsu-local/sync/remotes/nowhere/conflicts/nope/resolve",
+                      json={"keep": "local"}).status_code == 400  # fmt: skip
     missing = local.post("/kitsu-local/sync/remotes/central/conflicts/nope/resolve",
                          json={"keep": "local"})  # fmt: skip
     assert missing.status_code == 404 and missing.json()["error"] is True

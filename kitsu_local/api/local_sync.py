@@ -81,11 +81,11 @@ async def post_resolve(ctx: Ctx, request: Request, name: str, conflict_id: str) 
     from ..sync.status import resolve_conflict
 
     async with _RUN_LOCK:
-        with sync_errors():
-            try:
+        try:
+            with sync_errors():  # first: an unknown remote (a KeyError) is a 400, as elsewhere
                 message = await resolve_conflict(ctx.settings, name, conflict_id, body.keep)
-            except LookupError as error:  # no open conflict of that id
-                raise ApiError(404, {"error": True, "message": str(error)}) from None
+        except LookupError as error:  # no open conflict of that id
+            raise ApiError(404, {"error": True, "message": str(error)}) from None
     return {"message": message, "keep": body.keep, "conflict_id": conflict_id}
 
 
