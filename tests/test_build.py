@@ -33,6 +33,8 @@ EMAIL, PASSWORD = "builder@example.com", "a-long-password"
 def binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (it comes with the test extras)")
+    if sys.platform.startswith("linux") and shutil.which("objdump") is None:
+        pytest.skip("PyInstaller needs objdump on Linux (Debian: binutils)")
     work = tmp_path_factory.mktemp("build")
     command = [sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm"]
     command += ["--distpath", str(work / "dist"), "--workpath", str(work / "work")]
