@@ -41,6 +41,12 @@ def ensure_venv(extras: str) -> None:
         cwd=ROOT,
         check=True,
     )
+    # An editable install leaves the sources uncompiled; compiled now, the first start is as
+    # fast as the next ones (and so where PYTHONDONTWRITEBYTECODE keeps Python from writing
+    # the bytecode itself: compiling the ~280 modules is a third of a second of every start).
+    subprocess.run(
+        [str(PYTHON), "-m", "compileall", "-q", "kitsu_local", "ui_shell"], cwd=ROOT, check=True
+    )
     stamp.write_text(digest)
 
 
