@@ -100,9 +100,12 @@ def create_server_app(settings: Settings | None = None) -> Any:
 
 
 async def _purge_expired_state(state: AppState) -> None:
-    """Drop expired key/value rows (revoked tokens, codes, challenges) every hour."""
+    """Drop expired key/value rows (revoked tokens, codes, challenges): once the server is up
+    (a second after it starts listening), then every hour."""
+    delay = 1.0
     while True:
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        await asyncio.sleep(delay)
+        delay = HOUSEKEEPING_SECONDS
         try:
             async with state.db.write() as conn:
                 await kv.purge_expired(conn)

@@ -113,6 +113,16 @@ class PreparedOnFirstUse(HTTPRoute):
 
 
 class KitsuApp(KeptRouteMap, Litestar):
+    @staticmethod
+    def _get_default_plugins(plugins: list[Any]) -> list[Any]:
+        """Litestar's default plugins but its Pydantic and attrs ones: no handler takes or
+        returns a model (``api/endpoint.py`` gives every handler the same signature and reads
+        request bodies itself), and importing them (pydantic.v1 with them) costs every start."""
+        from litestar.plugins.core import MsgspecDIPlugin
+
+        plugins.append(MsgspecDIPlugin())
+        return plugins
+
     def register(self, value: ControllerRouterHandler) -> None:  # type: ignore[override]
         """``Litestar.register``, with HTTP routes left to prepare at their first request."""
         routes = Router.register(self, value=value)

@@ -70,7 +70,7 @@ def init_db() -> None:
 
     async def run() -> SchemaChange:
         try:
-            return await prepare_database(state)
+            return await prepare_database(state, fill=True)
         finally:
             await state.db.dispose()
 

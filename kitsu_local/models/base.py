@@ -11,8 +11,9 @@ import datetime
 import uuid
 from typing import Any
 
-from pydantic import NaiveDatetime
-from sqlalchemy import JSON, BigInteger, Text
+from pydantic import ConfigDict, NaiveDatetime
+from sqlalchemy import JSON, BigInteger, Index, MetaData, Text
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 ID_LENGTH = 36
@@ -122,8 +123,35 @@ def email_field(*, index: bool = False) -> Any:
     )
 
 
+def partial_unique_index(
+    name: str, *columns: str, sqlite_where: str, postgresql_where: str
+) -> Index:
+    """A unique index over the rows a condition holds for, written in each dialect.
+
+    SQLite's condition is given now. PostgreSQL's waits in the index's ``info`` until a schema
+    is made on PostgreSQL (``with_postgresql_conditions``): giving it to the ``Index`` loads
+    SQLAlchemy's PostgreSQL dialect, 18 ms of every start on SQLite."""
+    return Index(
+        name,
+        *columns,
+        unique=True,
+        sqlite_where=sql_text(sqlite_where),
+        info={"postgresql_where": postgresql_where},
+    )
+
+
+def with_postgresql_conditions(metadata: MetaData) -> None:
+    """Give the partial indexes their PostgreSQL condition (before a schema is made there)."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            if (where := index.info.pop("postgresql_where", None)) is not None:
+                index.dialect_kwargs["postgresql_where"] = sql_text(where)
+
+
 class BaseTable(SQLModel):
     """The id / created_at / updated_at mixin of every API-visible table."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str = Field(
         default_factory=new_id,

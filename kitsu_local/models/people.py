@@ -6,8 +6,7 @@ import datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import CheckConstraint, Index, LargeBinary, UniqueConstraint
-from sqlalchemy import text as sql_text
+from sqlalchemy import CheckConstraint, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import (
@@ -22,6 +21,7 @@ from .base import (
     enum_field,
     fk,
     json_field,
+    partial_unique_index,
     text,
 )
 
@@ -30,12 +30,11 @@ class Person(BaseTable, table=True):
     __tablename__ = "person"
     __table_args__ = (
         # E-mails are unique among humans only: bots may share a human's address.
-        Index(
+        partial_unique_index(
             "ix_person_email_not_bot",
             "email",
-            unique=True,
-            sqlite_where=sql_text("is_bot = 0"),
-            postgresql_where=sql_text("is_bot IS NOT TRUE"),
+            sqlite_where="is_bot = 0",
+            postgresql_where="is_bot IS NOT TRUE",
         ),
     )
     first_name: str = Field(max_length=80)

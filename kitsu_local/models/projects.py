@@ -6,8 +6,7 @@ import datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Index, UniqueConstraint
-from sqlalchemy import text as sql_text
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import (
@@ -20,6 +19,7 @@ from .base import (
     enum_field,
     fk,
     json_field,
+    partial_unique_index,
     text,
     uuid_ref,
 )
@@ -170,33 +170,25 @@ class ProjectTemplatePreviewBackgroundFileLink(SQLModel, table=True):
 class MetadataDescriptor(BaseTable, table=True):
     __tablename__ = "metadata_descriptor"
     __table_args__ = (
-        Index(
+        partial_unique_index(
             "ix_metadata_descriptor_name",
             "project_id", "entity_type", "name",
-            unique=True,
-            sqlite_where=sql_text("task_type_id IS NULL"),
-            postgresql_where=sql_text("task_type_id IS NULL"),
+            sqlite_where="task_type_id IS NULL", postgresql_where="task_type_id IS NULL",
         ),
-        Index(
+        partial_unique_index(
             "ix_metadata_descriptor_field_name",
             "project_id", "entity_type", "field_name",
-            unique=True,
-            sqlite_where=sql_text("task_type_id IS NULL"),
-            postgresql_where=sql_text("task_type_id IS NULL"),
+            sqlite_where="task_type_id IS NULL", postgresql_where="task_type_id IS NULL",
         ),
-        Index(
+        partial_unique_index(
             "ix_metadata_descriptor_task_type_name",
             "project_id", "entity_type", "task_type_id", "name",
-            unique=True,
-            sqlite_where=sql_text("task_type_id IS NOT NULL"),
-            postgresql_where=sql_text("task_type_id IS NOT NULL"),
+            sqlite_where="task_type_id IS NOT NULL", postgresql_where="task_type_id IS NOT NULL",
         ),
-        Index(
+        partial_unique_index(
             "ix_metadata_descriptor_task_type_field_name",
             "project_id", "entity_type", "task_type_id", "field_name",
-            unique=True,
-            sqlite_where=sql_text("task_type_id IS NOT NULL"),
-            postgresql_where=sql_text("task_type_id IS NOT NULL"),
+            sqlite_where="task_type_id IS NOT NULL", postgresql_where="task_type_id IS NOT NULL",
         ),
     )  # fmt: skip
     project_id: str = fk("project", nullable=False)

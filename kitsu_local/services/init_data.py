@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import rows
 from ..app_state import AppState
 from ..models import Department, EntityType, Organisation, ProjectStatus, TaskStatus, TaskType
-from . import kv, migrate
+from . import migrate
 
 TEMPORAL_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Scene", "Concept")
 
@@ -101,13 +101,16 @@ DOMAINS: dict[str, tuple[dict[str, str], tuple[tuple[str, str, int, str, str], .
 }  # fmt: skip
 
 
-async def prepare_database(state: AppState) -> migrate.SchemaChange:
-    """Bring the schema to the newest revision (``migrate.py``: nothing to do when it is
-    current), then fill Zou's default data where missing (run at every start)."""
+async def prepare_database(state: AppState, fill: bool = False) -> migrate.SchemaChange:
+    """Bring the schema to the newest revision (``migrate.py``: one query when it is current)
+    and fill Zou's default data where missing: when the schema was just made or upgraded
+    (a new release may bring new defaults), or when ``fill`` asks (``init-db``). As ``zou
+    init-data``, not at every start: a default a studio deleted stays deleted, and a start
+    with a current schema writes nothing before the server listens."""
     change = await migrate.prepare_schema(state)
-    async with state.db.write() as conn:
-        await fill_default_data(conn, state.settings.init_data_domain)
-        await kv.purge_expired(conn)
+    if fill or change.action != "current":
+        async with state.db.write() as conn:
+            await fill_default_data(conn, state.settings.init_data_domain)
     return change
 
 

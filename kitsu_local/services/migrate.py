@@ -35,6 +35,7 @@ from ..app_state import AppState
 from ..db import Database
 from ..migrations import FIRST_RELEASE, HEAD, alembic_config
 from ..models import metadata
+from ..models.base import with_postgresql_conditions
 from .full_text import create_full_text
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ def _bring_to_head(conn: Connection, backups: Path) -> SchemaChange:
 
     config = alembic_config(conn)
     if revision is None and not set(inspect(conn).get_table_names()) - {"alembic_version"}:
+        if conn.dialect.name == "postgresql":
+            with_postgresql_conditions(metadata)
         metadata.create_all(conn)
         create_full_text(conn)
         command.stamp(config, HEAD)

@@ -5,15 +5,35 @@ access token with its refresh token. Revoked ids are kept in the key/value store
 from __future__ import annotations
 
 import datetime
+import sys
 import uuid
+from types import ModuleType
 from typing import Any
 
-import jwt
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import ApiError
 from ..settings import Settings
 from . import kv
+
+
+def _pyjwt_for_hs256() -> ModuleType:
+    """PyJWT, imported without its optional ``cryptography`` backend when nothing has loaded
+    that yet. PyJWT loads it, when installed (WebAuthn's fido2 brings it), for the RSA and EC
+    algorithms: HS256 does not use it, and it is 8 MiB of every server's memory. It stays
+    importable for what needs it (fido2, on the first WebAuthn request)."""
+    if "cryptography" in sys.modules:
+        import jwt
+    else:
+        sys.modules["cryptography"] = None  # type: ignore[assignment]  # read as "not installed"
+        try:
+            import jwt
+        finally:
+            del sys.modules["cryptography"]
+    return jwt
+
+
+jwt = _pyjwt_for_hs256()
 
 ALGORITHM = "HS256"
 MISSING_TOKEN = (
