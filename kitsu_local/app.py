@@ -101,14 +101,18 @@ def create_server_app(settings: Settings | None = None) -> Any:
 
 async def _purge_expired_state(state: AppState) -> None:
     """Drop expired key/value rows (revoked tokens, codes, challenges): once the server is up
-    (a second after it starts listening), then every hour."""
+    (a second after it starts listening), then every hour. A write only when there is some:
+    a write, even an empty one, makes the requests after it read their caller again."""
     delay = 1.0
     while True:
         await asyncio.sleep(delay)
         delay = HOUSEKEEPING_SECONDS
         try:
-            async with state.db.write() as conn:
-                await kv.purge_expired(conn)
+            async with state.db.read() as conn:
+                due = await kv.any_expired(conn)
+            if due:
+                async with state.db.write() as conn:
+                    await kv.purge_expired(conn)
         except Exception:  # housekeeping never stops the server
             log.exception("purging expired key/value rows failed")
 

@@ -122,19 +122,20 @@ def test_serve_upgrades_the_first_release_and_answers_on_its_data(old_data_dir: 
 
 
 def test_a_current_database_costs_one_query_and_no_alembic(tmp_path: Path):
+    # what serve does before it listens (prepare_database): one read, no write, no alembic
     env = Server(tmp_path).env
     cli("init-db", env=env)
     probe = (
         "import asyncio, json, sys\n"
         "from sqlalchemy import event\n"
         "from kitsu_local.app_state import AppState\n"
-        "from kitsu_local.services.migrate import prepare_schema\n"
+        "from kitsu_local.services.init_data import prepare_database\n"
         "from kitsu_local.settings import Settings\n"
         "state = AppState.from_settings(Settings())\n"
         "seen = []\n"
         "event.listen(state.db.engine.sync_engine, 'before_cursor_execute',\n"
         "             lambda conn, cursor, statement, *rest: seen.append(statement))\n"
-        "change = asyncio.run(prepare_schema(state))\n"
+        "change = asyncio.run(prepare_database(state))\n"
         "print(json.dumps([change.action, seen, 'alembic' in sys.modules]))\n"
     )
     result = subprocess.run(
@@ -144,6 +145,22 @@ def test_a_current_database_costs_one_query_and_no_alembic(tmp_path: Path):
     assert action == "current"
     assert statements == ["BEGIN", "SELECT version_num FROM alembic_version"]  # a read
     assert not alembic_imported
+
+
+def test_a_deleted_default_stays_deleted_until_init_db(tmp_path: Path):
+    env = Server(tmp_path).env
+    cli("init-db", env=env)
+    query = "SELECT count(*) FROM task_status WHERE short_name = 'wfa'"
+    with closing(sqlite3.connect(tmp_path / "kitsu.db")) as db, db:
+        assert db.execute(query).fetchone() == (1,)
+        db.execute("DELETE FROM task_status WHERE short_name = 'wfa'")
+    server = Server(tmp_path).start()  # a start on a current schema fills nothing
+    server.stop()
+    with closing(sqlite3.connect(tmp_path / "kitsu.db")) as db:
+        assert db.execute(query).fetchone() == (0,)
+    cli("init-db", env=env)  # puts back what is missing
+    with closing(sqlite3.connect(tmp_path / "kitsu.db")) as db:
+        assert db.execute(query).fetchone() == (1,)
 
 
 def test_a_fresh_data_dir_is_made_at_head(tmp_path: Path):

@@ -33,6 +33,11 @@ async def drop(conn: AsyncConnection, key: str) -> None:
     await conn.execute(delete(KeyValue).where(KeyValue.key == key))
 
 
+async def any_expired(conn: AsyncConnection) -> bool:
+    query = select(KeyValue.key).where(KeyValue.expires_at <= utc_now()).limit(1)
+    return (await conn.execute(query)).first() is not None
+
+
 async def purge_expired(conn: AsyncConnection) -> int:
     result = await conn.execute(delete(KeyValue).where(KeyValue.expires_at <= utc_now()))
     return result.rowcount or 0

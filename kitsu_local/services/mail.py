@@ -4,6 +4,8 @@ Nothing is sent unless ``mail_server`` is set (the desktop default). As on Zou, 
 mail a code or a link answer a success all the same (a refusal would tell an anonymous caller
 which accounts exist); what was not sent is logged as a warning. An authenticated request for a
 mail of one's own (the first e-mail OTP code) gets a 400 when the SMTP server fails.
+
+``smtplib`` and ``email`` load with the first mail, not with the server.
 """
 
 from __future__ import annotations
@@ -11,16 +13,15 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import smtplib
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadRequest
 from ..settings import Settings
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from ..context import Ctx
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ async def notify(settings: Settings, mail: Mail) -> None:
 
 
 def build_message(settings: Settings, mail: Mail) -> EmailMessage:
+    from email.message import EmailMessage
+    from email.utils import formataddr, make_msgid
+
     message = EmailMessage()
     message["From"] = formataddr((SENDER_NAME, settings.mail_default_sender))
     message["To"] = mail.recipient or ""
@@ -123,6 +127,8 @@ def _html_body(mail: Mail) -> str:
 
 
 def _deliver(settings: Settings, message: EmailMessage) -> None:
+    import smtplib
+
     server = settings.mail_server or ""
     timeout = settings.mail_timeout_seconds
     smtp = (
