@@ -15,7 +15,10 @@ password log-in takes right after (bcrypt at the product's cost); the PSS of a s
 ``--idle`` seconds after its first answer; and a first start on an empty data dir (schema made
 while starting).
 
-    .venv/bin/python bench/bench_startup.py [--runs 5] [--idle 5]
+    .venv/bin/python bench/bench_startup.py [--runs 5] [--idle 5] [--binary dist/kitsu-local]
+
+``--binary`` measures the one-file build instead (``python3 packaging/dev.py build``): the same
+steps with that executable in place of ``python -m kitsu_local``.
 """
 
 from __future__ import annotations
@@ -46,8 +49,11 @@ def environment(data_dir: Path) -> dict[str, str]:
     return {**env, "KITSU_LOCAL_DATA_DIR": str(data_dir)}
 
 
+PROGRAM = [sys.executable, "-m", "kitsu_local"]  # or the one-file build (--binary)
+
+
 def launch(data_dir: Path, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "kitsu_local", "serve", "--port", str(port)]
+    command = [*PROGRAM, "serve", "--port", str(port)]
     return subprocess.Popen(
         [*command, "--log-level", "warning"],
         env=environment(data_dir),
@@ -72,6 +78,12 @@ def first_answer(process: subprocess.Popen, url: str, headers: dict[str, str]) -
     raise RuntimeError("no answer in 60 s")
 
 
+def processes(process: subprocess.Popen) -> list[psutil.Process]:
+    """The server's processes: one, or the one-file build's unpacker and the server it runs."""
+    parent = psutil.Process(process.pid)
+    return [parent, *parent.children(recursive=True)]
+
+
 def stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGINT)
     try:
@@ -91,7 +103,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--idle", type=float, default=5.0)
+    parser.add_argument("--binary", type=Path, help="the one-file build to measure instead")
     args = parser.parse_args()
+    if args.binary:
+        PROGRAM[:] = [str(args.binary.resolve())]
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", "kitsu_local", "ui_shell"], cwd=ROOT, check=True
     )
@@ -100,7 +115,7 @@ def main() -> int:
         data_dir.mkdir()
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "kitsu_local", "create-admin", EMAIL, "--password", PASSWORD],
+            [*PROGRAM, "create-admin", EMAIL, "--password", PASSWORD],
             env=environment(data_dir),
             check=True,
             capture_output=True,
@@ -120,10 +135,9 @@ def main() -> int:
         for _ in range(args.runs):
             process = launch(data_dir, port)
             timings.append(first_answer(process, f"{api}/auth/authenticated", headers))
-            times = psutil.Process(process.pid).cpu_times()
-            cpu.append(times.user + times.system)
+            cpu.append(sum(sum(p.cpu_times()[:2]) for p in processes(process)))
             time.sleep(args.idle)
-            pss.append(psutil.Process(process.pid).memory_full_info().pss / 2**20)
+            pss.append(sum(p.memory_full_info().pss for p in processes(process)) / 2**20)
             stop(process)
 
         empty = Path(tmp) / "empty"
