@@ -21,12 +21,15 @@ would refuse still fails a test run, not a user's request).
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any, SupportsIndex
 
 from litestar import Litestar, Router
 from litestar._asgi.utils import get_route_handlers
+from litestar.handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute, WebSocketRoute
 from litestar.types import ControllerRouterHandler, Receive, Scope, Send
+from litestar.utils import join_paths
 
 NOT_METHODS = ("websocket", "asgi")  # the keys of the map that are not HTTP methods
 
@@ -83,6 +86,22 @@ class KeptRouteMap:
 
 
 class ApiRouter(KeptRouteMap, Router):
+    """The API's router, made for one app. Its handlers are grouped by path and each path's
+    route made once (``Router.register`` remakes a path's route for each handler it adds to
+    it); the app takes these routes as they are (``KitsuApp.register``) where Litestar would
+    make each one again at the app's level."""
+
+    def __init__(self, path: str, *, route_handlers: list[HTTPRouteHandler]) -> None:
+        super().__init__(path, route_handlers=[])
+        by_path: dict[str, list[HTTPRouteHandler]] = {}
+        for handler in route_handlers:
+            handler.owner = self
+            registered = copy(handler)  # as Router.register does: one copy, on all its paths
+            for handler_path in handler.paths:
+                by_path.setdefault(join_paths([self.path, handler_path]), []).append(registered)
+        for route_path, handlers in by_path.items():
+            self.routes.append(HTTPRoute(path=route_path, route_handlers=handlers))
+
     def __deepcopy__(self, memo: dict[int, Any]) -> ApiRouter:
         return self  # made for one app: registered as it is
 
@@ -125,7 +144,13 @@ class KitsuApp(KeptRouteMap, Litestar):
 
     def register(self, value: ControllerRouterHandler) -> None:  # type: ignore[override]
         """``Litestar.register``, with HTTP routes left to prepare at their first request."""
-        routes = Router.register(self, value=value)
+        if isinstance(value, ApiRouter):
+            value.owner = self
+            routes = list(value.routes)  # its paths already carry its prefix
+            for route in routes:
+                self.routes.append(route)
+        else:
+            routes = Router.register(self, value=value)
         for route in routes:
             if isinstance(route, HTTPRoute):
                 route.__class__ = PreparedOnFirstUse  # same slots: only the behaviour changes
