@@ -108,7 +108,8 @@ def project_by_name(state: State, record: Record) -> str | None:
     return state["projects"].get(project["name"]) if project is not None else None
 
 
-async def extract_episode(ctx: Ctx, state: State, record: Record) -> dict[str, Any]:
+def _temporal_values(state: State, record: Record) -> dict[str, Any]:
+    """What an episode and a sequence take from their record (skipped without its project)."""
     project_id = project_by_name(state, record)
     if project_id is None:
         raise Skipped("no project of that name")
@@ -121,22 +122,16 @@ async def extract_episode(ctx: Ctx, state: State, record: Record) -> dict[str, A
     }
 
 
+async def extract_episode(ctx: Ctx, state: State, record: Record) -> dict[str, Any]:
+    return _temporal_values(state, record)
+
+
 async def extract_sequence(ctx: Ctx, state: State, record: Record) -> dict[str, Any]:
-    project_id = project_by_name(state, record)
     episode = record.get("episode", {"id": None})
     episode_id = (
         await typed_entity_id(ctx, "Episode", episode.get("id")) if episode is not None else None
     )
-    if project_id is None:
-        raise Skipped("no project of that name")
-    return {
-        "name": record["code"],
-        "shotgun_id": sg_id(record),
-        "description": record["description"],
-        "project_id": project_id,
-        "parent_id": episode_id,
-        "entity_type_id": state["type_id"],
-    }
+    return {**_temporal_values(state, record), "parent_id": episode_id}
 
 
 async def extract_scene(ctx: Ctx, state: State, record: Record) -> dict[str, Any]:
