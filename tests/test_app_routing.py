@@ -4,13 +4,18 @@ after it is prepared."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
 from kitsu_local.app import create_app
 from kitsu_local.app_routing import PreparedOnFirstUse
 from kitsu_local.settings import Settings
 
 from .conftest import served
 from .support.api import Api
-from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD
+from .support.server import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 
 def test_every_route_prepares(tmp_path):
@@ -27,21 +32,26 @@ def test_every_route_prepares(tmp_path):
         assert set(route.route_handler_map) == methods
 
 
-def test_a_route_answers_the_same_once_prepared(tmp_path):
-    # a server of its own: no request but its readiness check (/status) came before these
-    for instance in served(tmp_path / "data"):
-        anonymous = Api(instance.api)
-        first = anonymous.get("/auth/authenticated")
-        again = anonymous.get("/auth/authenticated")
-        assert first.status_code == again.status_code == 401
-        assert first.json() == again.json()
-        admin = Api(instance.api)
-        admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)
-        assert admin.get("/auth/authenticated").json()["authenticated"] is True
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of its own: no request but its readiness check (/status) came before the
+    test's."""
+    yield from served(tmp_path / "data")
 
-        options = anonymous.request("OPTIONS", "/data/projects")
-        assert options.status_code == 204
-        assert {"GET", "OPTIONS"} <= set(options.headers["allow"].split(", "))
-        wrong = anonymous.request("DELETE", "/auth/login")
-        assert wrong.status_code == 405
-        assert wrong.json() == {"error": True, "message": "Method Not Allowed"}
+
+def test_a_route_answers_the_same_once_prepared(fresh_server: Server):
+    anonymous = Api(fresh_server.api)
+    first = anonymous.get("/auth/authenticated")
+    again = anonymous.get("/auth/authenticated")
+    assert first.status_code == again.status_code == 401
+    assert first.json() == again.json()
+    admin = Api(fresh_server.api)
+    admin.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    assert admin.get("/auth/authenticated").json()["authenticated"] is True
+
+    options = anonymous.request("OPTIONS", "/data/projects")
+    assert options.status_code == 204
+    assert {"GET", "OPTIONS"} <= set(options.headers["allow"].split(", "))
+    wrong = anonymous.request("DELETE", "/auth/login")
+    assert wrong.status_code == 405
+    assert wrong.json() == {"error": True, "message": "Method Not Allowed"}
