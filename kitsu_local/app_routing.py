@@ -159,13 +159,13 @@ class KitsuApp(KeptRouteMap, Litestar):
                     for handler in route.route_handlers
                     for method in handler.http_methods
                 }
-                continue
-            for handler in get_route_handlers(route):
-                handler.on_registration(self)
-            if isinstance(route, WebSocketRoute):
-                route.handler_parameter_model = route.route_handler.create_kwargs_model(
-                    path_parameters=route.path_parameters
-                )
+            else:
+                for handler in get_route_handlers(route):
+                    handler.on_registration(self)
+                if isinstance(route, WebSocketRoute):
+                    route.handler_parameter_model = route.route_handler.create_kwargs_model(
+                        path_parameters=route.path_parameters
+                    )
             for plugin in self.plugins.receive_route:
                 plugin.receive_route(route)
         self.asgi_router.construct_routing_trie()
